@@ -1,0 +1,106 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is optional.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SPA_PORT ?= 5173
+
+.PHONY: run demo test browser-deps lint hadolint schema check-deploy services soak clean help bench bench-scale bench-servers
+
+help:
+	@echo "make run     - install, migrate and serve on http://$(HOST):$(PORT) (SQLite, db engine)"
+	@echo "make demo    - the demo SPA on http://localhost:$(SPA_PORT) and the API it calls on port $(PORT)"
+	@echo "make test    - the whole test suite (starts nothing; see README for PostgreSQL/Redis)"
+	@echo "make lint    - ruff and mypy"
+	@echo "make hadolint - lint the Dockerfile"
+	@echo "make schema  - regenerate openapi.yaml"
+	@echo "make soak    - two minutes of mixed traffic on gunicorn + PostgreSQL + Redis (README, Reliability)"
+	@echo "make bench   - benchmarks against stock Django + DRF (PostgreSQL, Redis, wrk; ~15 min)"
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON)"; exit 1; }
+	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
+	@echo
+	@echo "  API:        http://$(HOST):$(PORT)/api/v1/"
+	@echo "  Swagger UI: http://$(HOST):$(PORT)/api/docs/"
+	@echo "  ReDoc:      http://$(HOST):$(PORT)/api/redoc/"
+	@echo
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The demo SPA (examples/spa) on its own origin, and the API set up to accept it (README, "SPA guide").
+# Both on localhost: the SPA's and the API's cookies then belong to the same site. Ctrl-C stops both.
+demo: $(STAMP)
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput -v0
+	@echo
+	@echo "  SPA:        http://localhost:$(SPA_PORT)/?api=http://localhost:$(PORT)"
+	@echo "  API:        http://localhost:$(PORT)/api/v1/"
+	@echo "  Swagger UI: http://localhost:$(PORT)/api/docs/"
+	@echo
+	@trap 'kill $$spa 2>/dev/null' EXIT; \
+	$(BIN)/python -m http.server $(SPA_PORT) --bind $(HOST) --directory examples/spa & spa=$$!; \
+	DEBUG=$${DEBUG:-1} CORS_ALLOWED_ORIGINS=http://localhost:$(SPA_PORT) \
+		CSRF_TRUSTED_ORIGINS=http://localhost:$(SPA_PORT) \
+		$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: $(STAMP) browser-deps
+	$(BIN)/pytest
+
+# Headless Chromium for tests/browser, from Debian's packages; returns at once when it is there.
+browser-deps:
+	@bash scripts/install-browser.sh
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	SECRET_KEY=lint-only $(BIN)/mypy .
+
+hadolint: $(STAMP)
+	$(BIN)/hadolint Dockerfile
+
+schema: $(STAMP)
+	SECRET_KEY=schema-only $(BIN)/python manage.py spectacular --validate --fail-on-warn --file openapi.yaml
+
+check-deploy: $(STAMP)
+	SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') DEBUG=0 \
+		ALLOWED_HOSTS=api.example.com $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# Two minutes of logins, reads, writes, expiry changes and revocations against gunicorn on the tests'
+# PostgreSQL and Redis: fails on any 5xx, lost write or worker memory still growing.
+soak: $(STAMP)
+	$(BIN)/python benchmarks/soak.py --duration $${SOAK_SECONDS:-120}
+
+# Start the local PostgreSQL and Redis the tests use, if they are installed and down (CI does this).
+services:
+	@pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || \
+		pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || \
+		redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
+
+# Benchmarks (README, "Performance"): the service under its production server and settings on
+# PostgreSQL + Redis, driven by wrk, next to the stock baseline of ../shared/bench when it is there.
+# Options go in BENCH_ARGS, e.g. make bench BENCH_ARGS="--engines all --repeat 5".
+BENCH_STAMP := $(VENV)/.bench-installed
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/pip install -q -e '.[bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP) services
+	$(BIN)/python benchmarks/bench.py --chart docs/bench.png $(BENCH_ARGS)
+
+bench-scale: $(BENCH_STAMP) services
+	$(BIN)/python benchmarks/scale.py $(BENCH_ARGS)
+
+bench-servers: $(BENCH_STAMP) services
+	$(BIN)/python benchmarks/servers.py $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache .mypy_cache .ruff_cache *.egg-info

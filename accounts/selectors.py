@@ -1,0 +1,28 @@
+"""Reads of users."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+
+from sessions_api import snapshots
+from sessions_api.models import UserSession
+
+
+def user_get(*, user_id: Any) -> Any:
+    """Return the user with this id, or None."""
+    return get_user_model()._default_manager.filter(pk=user_id).first()
+
+
+def session_user_get(*, entry_id: Any, user_id: Any) -> tuple[UserSession | None, Any]:
+    """Return a session's registry entry and its user: one Redis round trip when both are cached."""
+    if not isinstance(entry_id, str) or not entry_id:
+        return None, None
+    entry, user = snapshots.get_many([snapshots.entry_request(entry_id), snapshots.user_request(user_id)])
+    return snapshots.entry_from(entry), snapshots.user_from(user)
+
+
+def user_session_auth_hash(*, user: Any) -> str:
+    """Return the HMAC of the user's password hash that signed-in sessions hold (the cached one if any)."""
+    return getattr(user, "_snapshot_auth_hash", None) or user.get_session_auth_hash()

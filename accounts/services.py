@@ -1,0 +1,104 @@
+"""Writes of the accounts app: log in, log out, change the password, register."""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import (
+    SESSION_KEY,
+    authenticate,
+    get_user_model,
+    login,
+    logout,
+    update_session_auth_hash,
+)
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpRequest
+from rest_framework.exceptions import Throttled, ValidationError
+
+from accounts.authentication import session_user_or_none
+from accounts.throttling import LoginThrottle
+from api_project.audit import audit_log
+from api_project.errors import InvalidCredentials
+from api_project.network import client_address
+from sessions_api import services as session_services
+from sessions_api.selectors import REGISTRY_KEY
+
+
+def user_login(*, request: HttpRequest, username: str, password: str, transport: str) -> Any:
+    """Check the throttle, then the password; sign the session in under a new key."""
+    throttle = LoginThrottle(username=username, address=client_address(request))
+    wait = throttle.acquire()
+    if wait:
+        audit_log("login_locked", request=request, username=username[:150], retry_after=wait)
+        raise Throttled(wait=wait)
+    user = authenticate(request, username=username, password=password)
+    if user is None:
+        audit_log("login_failed", request=request, username=username[:150])
+        raise InvalidCredentials()
+    throttle.release()
+    _start_session(request=request, user=user, transport=transport)
+    audit_log("login", request=request, user_id=user.pk, session_id=request.session.get(REGISTRY_KEY))
+    return user
+
+
+def _start_session(*, request: HttpRequest, user: Any, transport: str) -> None:
+    if transport != request.session_transport:  # type: ignore[attr-defined]
+        # A header-transport login sent with a cookie does not carry the cookie's session over.
+        if transport == "header":
+            request.session = import_module(settings.SESSION_ENGINE).SessionStore(None)
+        request.session_transport = transport  # type: ignore[attr-defined]
+    session = request.session
+    if SESSION_KEY in session:
+        # Django keeps the key when the same user logs in again; we never do.
+        session_services.registry_entry_delete(entry_id=session.get(REGISTRY_KEY))
+        session.cycle_key()
+    login(request, user)
+    if transport == "header":
+        session.save()  # the token is the key as saved (on signed_cookies, the data itself)
+        session.modified = False
+        # login() rotated the CSRF token; the header transport uses none, so it gets no cookie.
+        request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
+
+
+def user_logout(*, request: HttpRequest) -> None:
+    """End the session: its registry entry and its stored data; a second logout is harmless."""
+    entry_id = request.session.get(REGISTRY_KEY)
+    user = session_user_or_none(request)  # DRF has set request.user to anonymous on this view
+    user_id = user.pk if user is not None else None
+    logout(request)
+    if user_id is not None:
+        audit_log("logout", request=request, user_id=user_id, session_id=entry_id)
+
+
+def user_password_change(*, request: HttpRequest, user: Any, current_password: str, new_password: str) -> int:
+    """Change the password; end every other session of the user, keep this one under a new key."""
+    if not user.check_password(current_password):
+        raise ValidationError({"current_password": ["The current password is wrong."]})
+    try:
+        validate_password(new_password, user)
+    except DjangoValidationError as exc:
+        raise ValidationError({"new_password": list(exc.messages)}) from exc
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    update_session_auth_hash(request, user)
+    entry_id = request.session.get(REGISTRY_KEY)
+    revoked = session_services.user_sessions_revoke(user_id=user.pk, keep=entry_id)
+    audit_log("password_changed", request=request, user_id=user.pk, session_id=entry_id, revoked=revoked)
+    return revoked
+
+
+def user_register(*, request: HttpRequest, username: str, password: str, email: str) -> Any:
+    """Create a user (not logged in)."""
+    user_model = get_user_model()
+    candidate = user_model(username=username, email=email)
+    try:
+        validate_password(password, candidate)
+    except DjangoValidationError as exc:
+        raise ValidationError({"password": list(exc.messages)}) from exc
+    user = user_model._default_manager.create_user(username=username, email=email, password=password)
+    audit_log("register", request=request, user_id=user.pk)
+    return user

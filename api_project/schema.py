@@ -1,0 +1,107 @@
+"""Pieces of the OpenAPI schema shared by every endpoint: error bodies and security requirements."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse
+from rest_framework import serializers
+
+
+class ErrorSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="A stable snake_case code, e.g. invalid_credentials.")
+    detail = serializers.CharField(help_text="A sentence for a person.")
+    fields = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="Only on validation errors: messages per input field.",
+    )
+
+
+class UnavailableSerializer(ErrorSerializer):
+    status = serializers.ChoiceField(choices=["unavailable"], required=False)
+    checks = serializers.DictField(child=serializers.CharField(), required=False)
+
+
+ERRORS: dict[int, tuple[str, str]] = {
+    400: ("invalid", "The input is invalid."),
+    401: ("not_authenticated", "Log in first."),
+    403: ("csrf_failed", "CSRF check failed: send the token from GET /api/v1/auth/csrf as X-CSRFToken."),
+    404: ("not_found", "There is nothing at this address."),
+    405: ("method_not_allowed", 'Method "PATCH" not allowed.'),
+    413: ("too_large", "The value is over the 16384-byte limit."),
+    415: ("unsupported_media_type", 'Unsupported media type "text/plain" in request.'),
+    429: ("throttled", "Too many failed logins; try again after Retry-After seconds."),
+    503: ("service_unavailable", "A store the service needs is unreachable; try again shortly."),
+}
+DESCRIPTIONS = {
+    400: "Invalid input or malformed JSON (`invalid`).",
+    401: "Not signed in, or the session ended (`not_authenticated`, `session_expired`).",
+    403: "On the cookie transport, no valid X-CSRFToken header (`csrf_failed`); or not allowed.",
+    404: "Not found (`not_found`).",
+    405: "Method not allowed (`method_not_allowed`).",
+    413: "Too large (`too_large`): the body, a value or the whole session is over its limit.",
+    415: "The body is not JSON (`unsupported_media_type`).",
+    429: "Too many failed logins (`throttled`); the `Retry-After` header says how many seconds to wait.",
+    503: "A store the service needs is down (`service_unavailable`).",
+}
+
+
+def error(
+    status: int, description: str | None = None, code: str | None = None, detail: str | None = None
+) -> Any:
+    """Return the schema of one error response, with an example body."""
+    default_code, default_detail = ERRORS[status]
+    return OpenApiResponse(
+        response=ErrorSerializer,
+        description=description or DESCRIPTIONS[status],
+        examples=[
+            OpenApiExample(
+                code or default_code,
+                value={"code": code or default_code, "detail": detail or default_detail},
+                response_only=True,
+                status_codes=[str(status)],
+            )
+        ],
+    )
+
+
+def errors(*statuses: int) -> dict[int, Any]:
+    """Return the error responses of an endpoint: the ones named plus those every endpoint can give."""
+    return {status: error(status) for status in sorted({*statuses, 503})}
+
+
+def unsafe_errors(*statuses: int) -> dict[int, Any]:
+    """The errors of an endpoint that reads a JSON body and changes something."""
+    return errors(*statuses, 400, 403, 413, 415)
+
+
+# Security requirements: either transport; unsafe cookie requests also carry the CSRF header.
+# (Typed Any: drf-spectacular's stubs say list[str], but it takes OpenAPI requirement objects.)
+AUTH_READ: Any = [{"sessionCookie": []}, {"sessionToken": []}]
+AUTH_WRITE: Any = [{"sessionCookie": [], "csrfToken": []}, {"sessionToken": []}]
+ANONYMOUS_READ: Any = [*AUTH_READ, {}]
+# An anonymous write needs no session credential: on the header transport X-Session-Token may be empty or
+# unknown (it starts a new session), so the empty requirement is there; on the cookie transport it still
+# needs the CSRF header, which the csrfToken alternative and every 403 response say.
+ANONYMOUS_WRITE: Any = [*AUTH_WRITE, {"csrfToken": []}, {}]
+NO_AUTH: Any = [{}]
+LOGIN: Any = [{"csrfToken": []}, {}]  # cookie transport: the CSRF header; header transport: nothing
+
+
+NO_NUL = "^[^\\x00]*$"
+
+
+def postprocess_no_nul_in_strings(result: dict[str, Any], generator: Any, **kwargs: Any) -> dict[str, Any]:
+    """Say in the schema what DRF enforces on every CharField: no NUL character (a 400 otherwise).
+
+    Only free-text strings of request bodies get the pattern; those with a format, a pattern or an enum
+    of their own already exclude NUL.
+    """
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if not name.endswith("Request"):
+            continue
+        for field in component.get("properties", {}).values():
+            if field.get("type") == "string" and not {"format", "pattern", "enum"} & set(field):
+                field["pattern"] = NO_NUL
+    return result

@@ -1,0 +1,357 @@
+"""Settings for the session-auth API: one module, every value from the environment.
+
+Variables are named after Django's own settings (``SECRET_KEY``, ``DEBUG``, ``SESSION_ENGINE``, ...)
+plus ``DATABASE_URL`` and ``REDIS_URL``. The README lists every one of them.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+env = environ.Env()
+
+
+def fail(message: str) -> NoReturn:
+    """Stop start-up with a one-line message (no traceback) that says what to set."""
+    raise SystemExit(f"Configuration error: {message}")
+
+
+# --- Core -------------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/ref/settings/#core-settings
+
+DEBUG = env.bool("DEBUG", default=False)
+
+
+def _development_secret_key() -> str:
+    """Return the per-checkout key kept in the git-ignored ``.secret_key`` file, making it once."""
+    key_file = BASE_DIR / ".secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        fail("SECRET_KEY is not set: export SECRET_KEY=<50+ random characters>, or DEBUG=1 for development.")
+    SECRET_KEY = _development_secret_key()
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+ROOT_URLCONF = "api_project.urls"
+WSGI_APPLICATION = "api_project.wsgi.application"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "corsheaders",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "accounts",
+    "sessions_api",
+]
+
+# The least middleware the API needs; the order matters and is explained in the README.
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "api_project.middleware.allowed_hosts_middleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "sessions_api.middleware.SessionMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "accounts.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "api_project" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database ---------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/ref/settings/#databases
+
+DATABASES = {
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
+}
+_database = DATABASES["default"]
+_database["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+_database["CONN_HEALTH_CHECKS"] = True
+if _database["ENGINE"] == "django.db.backends.sqlite3":
+    if _database["NAME"] != ":memory:":
+        try:
+            Path(_database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            fail(f"cannot create the SQLite directory of {_database['NAME']}: set DATABASE_URL.")
+    # IMMEDIATE takes the write lock when a transaction starts, so two session merges never
+    # both read the old row; WAL lets readers go on meanwhile.
+    _database.setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+    )
+elif _database["ENGINE"] == "django.db.backends.postgresql":
+    # Fail fast instead of hanging when PostgreSQL is unreachable (DESIGN.md section 5). Our backend is
+    # Django's plus a client-side bound on waiting for a reply (api_project/db/base.py).
+    _database["ENGINE"] = "api_project.db"
+    _statement_timeout_ms = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=5000)
+    DATABASE_REPLY_TIMEOUT = env.float("DATABASE_REPLY_TIMEOUT", default=_statement_timeout_ms / 1000 + 1)
+    _database.setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": env.int("DATABASE_CONNECT_TIMEOUT", default=2),
+            "options": f"-c statement_timeout={_statement_timeout_ms}",
+            "keepalives": 1,
+            "keepalives_idle": 5,
+            "keepalives_interval": 1,
+            "keepalives_count": 2,
+            "tcp_user_timeout": 2000,
+        }
+    )
+
+# --- Cache (Redis) ----------------------------------------------------------------------------
+# https://github.com/jazzband/django-redis#configure-as-cache-backend
+
+REDIS_URL = env.str("REDIS_URL", default="")
+REDIS_TIMEOUT_SECONDS = env.float("REDIS_TIMEOUT_SECONDS", default=0.5)
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="sessauth"),
+            "OPTIONS": {
+                "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                "SOCKET_CONNECT_TIMEOUT": REDIS_TIMEOUT_SECONDS,
+                "SOCKET_TIMEOUT": REDIS_TIMEOUT_SECONDS,
+                "CONNECTION_POOL_KWARGS": {"retry_on_timeout": False, "health_check_interval": 30},
+            },
+        }
+    }
+    # Seconds a copy of a registry entry or a user may stay in Redis (sessions_api/snapshots.py): every
+    # write drops it at once; this only bounds what a QuerySet.update() that forgets to could leave.
+    AUTH_CACHE_TIMEOUT = env.int("AUTH_CACHE_TIMEOUT", default=300)
+else:
+    AUTH_CACHE_TIMEOUT = 0  # never in process memory: without Redis every auth check reads the database
+    # Process-local: used for nothing that must be shared between workers (see throttling.py).
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Sessions ---------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/topics/http/sessions/
+
+SESSION_ENGINES = {
+    "db": "sessions_api.backends.db",
+    "cache": "sessions_api.backends.cache",
+    "cached_db": "sessions_api.backends.cached_db",
+    "file": "sessions_api.backends.file",
+    "signed_cookies": "sessions_api.backends.signed_cookies",
+}
+_engine = env.str("SESSION_ENGINE", default="db")
+if _engine in SESSION_ENGINES:
+    SESSION_ENGINE = SESSION_ENGINES[_engine]
+elif "." in _engine:
+    SESSION_ENGINE = _engine
+else:
+    fail(f"SESSION_ENGINE={_engine!r} is unknown: use one of {', '.join(SESSION_ENGINES)} or a dotted path.")
+SESSION_ENGINE_NAME = next((k for k, v in SESSION_ENGINES.items() if v == SESSION_ENGINE), SESSION_ENGINE)
+if SESSION_ENGINE_NAME in ("cache", "cached_db") and not REDIS_URL:
+    fail(f"SESSION_ENGINE={SESSION_ENGINE_NAME} needs a cache: set REDIS_URL=redis://host:6379/0.")
+
+SESSION_FILE_PATH = env.str("SESSION_FILE_PATH", default=str(BASE_DIR / "var" / "sessions"))
+if SESSION_ENGINE_NAME == "file":
+    Path(SESSION_FILE_PATH).mkdir(parents=True, exist_ok=True)
+SESSION_SERIALIZER = "django.contrib.sessions.serializers.JSONSerializer"
+SESSION_COOKIE_NAME = env.str("SESSION_COOKIE_NAME", default="sessionid")
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=14 * 24 * 3600)  # the idle timeout
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = env.str("SESSION_COOKIE_SAMESITE", default="Lax")
+SESSION_COOKIE_PATH = "/"
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=False)
+if SESSION_COOKIE_NAME.startswith("__Host-") and not SESSION_COOKIE_SECURE:
+    fail("SESSION_COOKIE_NAME starts with __Host-, which browsers accept only with SESSION_COOKIE_SECURE=1.")
+
+# Lifetimes beyond Django's own (seconds): the absolute lifetime of a signed-in session from login,
+# the longest expiry an anonymous session may ask for, and how often activity renews the idle timeout.
+SESSION_ABSOLUTE_AGE = env.int("SESSION_ABSOLUTE_AGE", default=30 * 24 * 3600)
+SESSION_MAX_AGE = env.int("SESSION_MAX_AGE", default=30 * 24 * 3600)
+SESSION_ACTIVITY_INTERVAL = env.int("SESSION_ACTIVITY_INTERVAL", default=60)
+
+# Limits of the data endpoints; the signed_cookies engine has lower ones so its cookie stays < 4 KB.
+SESSION_DATA_MAX_VALUE_BYTES = env.int("SESSION_DATA_MAX_VALUE_BYTES", default=16 * 1024)
+SESSION_DATA_MAX_BYTES = env.int("SESSION_DATA_MAX_BYTES", default=64 * 1024)
+SESSION_DATA_MAX_KEYS = env.int("SESSION_DATA_MAX_KEYS", default=256)
+SIGNED_COOKIES_DATA_MAX_BYTES = env.int("SIGNED_COOKIES_DATA_MAX_BYTES", default=2048)
+SIGNED_COOKIES_DATA_MAX_KEYS = env.int("SIGNED_COOKIES_DATA_MAX_KEYS", default=32)
+
+# --- Security ---------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/topics/security/ and `manage.py check --deploy`
+
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SAMESITE = env.str("CSRF_COOKIE_SAMESITE", default="Lax")
+CSRF_COOKIE_HTTPONLY = False  # single-page apps read it to send X-CSRFToken
+CSRF_HEADER_NAME = "HTTP_X_CSRFTOKEN"
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "api_project.errors.csrf_failure"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^api/v1/health$"]  # load balancers probe over plain HTTP
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+X_FRAME_OPTIONS = "DENY"
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
+
+# https://github.com/adamchainz/django-cors-headers#configuration
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_ALLOW_CREDENTIALS = True
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_HEADERS = ["accept", "content-type", "x-csrftoken", "x-session-token", "x-requested-with"]
+CORS_EXPOSE_HEADERS = ["x-session-token", "retry-after"]
+
+# --- Accounts ---------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/topics/auth/passwords/
+
+# Argon2 first; existing PBKDF2 hashes still verify and are upgraded at the next login.
+PASSWORD_HASHERS = env.list(
+    "PASSWORD_HASHERS",
+    default=[
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+        "django.contrib.auth.hashers.ScryptPasswordHasher",
+    ],
+)
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = ["accounts.backends.ModelBackend"]
+REGISTRATION_OPEN = env.bool("REGISTRATION_OPEN", default=True)
+PASSWORD_MAX_LENGTH = 4096  # longer ones are refused before any hashing
+
+# Failed logins allowed per username and per client address within the window (seconds).
+LOGIN_FAILURES_PER_USERNAME = env.int("LOGIN_FAILURES_PER_USERNAME", default=10)
+LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=100)
+LOGIN_FAILURE_WINDOW = env.int("LOGIN_FAILURE_WINDOW", default=15 * 60)
+# How many X-Forwarded-For hops (reverse proxies) to believe; 0 means REMOTE_ADDR is the client.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+
+# --- REST framework and the OpenAPI schema ---------------------------------------------------
+# https://www.django-rest-framework.org/api-guide/settings/
+# https://drf-spectacular.readthedocs.io/en/latest/settings.html
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_PARSER_CLASSES": ["api_project.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api_project.negotiation.ContentNegotiation",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api_project.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "NUM_PROXIES": NUM_PROXIES,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Session-auth API",
+    "DESCRIPTION": (BASE_DIR / "api_project" / "schema_description.md").read_text(),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+    "APPEND_COMPONENTS": {
+        "securitySchemes": {
+            "sessionCookie": {"type": "apiKey", "in": "cookie", "name": SESSION_COOKIE_NAME},
+            "sessionToken": {"type": "apiKey", "in": "header", "name": "X-Session-Token"},
+            "csrfToken": {"type": "apiKey", "in": "header", "name": "X-CSRFToken"},
+        }
+    },
+    "AUTHENTICATION_WHITELIST": [],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api_project.schema.postprocess_no_nul_in_strings",
+    ],
+}
+
+# --- Static files -----------------------------------------------------------------------------
+# https://whitenoise.readthedocs.io/
+
+STATIC_URL = "static/"
+STATIC_ROOT = env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
+# The image sets WhiteNoise's CompressedManifestStaticFilesStorage (hashed names cached for a year,
+# gzip made once at build time). It needs collectstatic before start, so it is not the default:
+# `make run` and the tests serve the apps' files straight from the finders.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": env.str(
+            "STATICFILES_BACKEND", default="django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = True  # serve straight from the apps when collectstatic was not run
+
+# --- Logging: one JSON line per audit event ---------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/topics/logging/
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "api_project.logging.JsonFormatter"}},
+    "handlers": {"stdout": {"class": "logging.StreamHandler", "stream": sys.stdout, "formatter": "json"}},
+    "loggers": {
+        "audit": {
+            "handlers": ["stdout"],
+            "level": env.str("AUDIT_LOG_LEVEL", default="INFO"),
+            "propagate": False,
+        },
+        "django": {"handlers": ["stdout"], "level": env.str("DJANGO_LOG_LEVEL", default="WARNING")},
+    },
+}
+
+# Swagger UI sends the CSRF token read from the cookie when each request leaves, not the one printed
+# into the page: login rotates the token, and a stale one would make the next logout fail with 403.
+CSRF_COOKIE_NAME = env.str("CSRF_COOKIE_NAME", default="csrftoken")
+SPECTACULAR_SETTINGS["SWAGGER_UI_SETTINGS"] = """{
+  deepLinking: true,
+  requestInterceptor: (request) => {
+    if (!["GET", "HEAD", "OPTIONS", undefined].includes(request.method)) {
+      const match = document.cookie.match(/(?:^|;\\s*)COOKIE=([^;]+)/);
+      if (match) { request.headers["X-CSRFToken"] = decodeURIComponent(match[1]); }
+    }
+    return request;
+  },
+}""".replace("COOKIE", CSRF_COOKIE_NAME)

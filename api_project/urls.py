@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from api_project import errors
+from api_project.health import HealthView
+
+api_v1: list[URLPattern | URLResolver] = [
+    path("", include("accounts.urls")),
+    path("", include("sessions_api.urls")),
+    path("health", HealthView.as_view(), name="health"),
+]
+
+urlpatterns = [
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("admin/", admin.site.urls),
+    re_path(r"^api/", errors.not_found_view),
+]
+
+handler400 = "api_project.errors.bad_request"
+handler403 = "api_project.errors.permission_denied"
+handler404 = "api_project.errors.page_not_found"
+handler500 = "api_project.errors.server_error"

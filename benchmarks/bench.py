@@ -1,0 +1,272 @@
+"""``make bench``: the service and stock Django + DRF side by side, interleaved, on PostgreSQL + Redis.
+
+Each round starts every configuration in turn (the raw WSGI + Redis limit, stock Django on each engine,
+the service on each engine), drives it with wrk and stops it; the report gives the median of the rounds
+for each figure and the ratios the performance targets are stated in. Other processes on the machine
+move absolute figures; ratios from one interleaved run move far less. Results: var/bench/results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common
+import report
+
+OURS_ENGINES = ["cache", "db", "cached_db", "file", "signed_cookies"]
+STOCK_ENGINES = ["cache", "db"]  # the engines the targets compare with (both on PostgreSQL)
+DATA_KEY = "k"
+THROTTLED_USER = "bench-throttled"
+
+
+def prepare_database(name: str) -> None:
+    """Create a fresh database, migrate it, and add the benchmark users."""
+    common.pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    common.pg_admin(f'CREATE DATABASE "{name}"')
+    env = common.service_env("db", name, "benchprep")
+    common.manage(env, "migrate", "--noinput", "-v0")
+    common.manage(
+        env,
+        "shell",
+        "-c",
+        "from django.contrib.auth import get_user_model\n"
+        "U = get_user_model()\n"
+        f"U.objects.create_user({common.USERNAME!r}, password={common.PASSWORD!r})\n"
+        f"U.objects.create_user({THROTTLED_USER!r}, password={common.PASSWORD!r})\n",
+    )
+
+
+def one_hash_ms(env: dict[str, str]) -> float:
+    """Return the median time of one password check by the configured hasher, in ms (in-process)."""
+    code = (
+        "import statistics, time\n"
+        "from django.contrib.auth.hashers import check_password, make_password\n"
+        "encoded = make_password('bench-pass-123')\n"
+        "times = []\n"
+        "for _ in range(9):\n"
+        "    started = time.perf_counter()\n"
+        "    check_password('bench-pass-123', encoded)\n"
+        "    times.append(time.perf_counter() - started)\n"
+        "print(statistics.median(times) * 1000)\n"
+    )
+    return float(common.manage(env, "shell", "-c", code).strip().splitlines()[-1])
+
+
+def run_ours(engine: str, args: argparse.Namespace, database: str) -> dict[str, dict[str, Any]]:
+    prefix = f"bench{int(time.time())}"
+    env = common.service_env(engine, database, prefix)
+    command = [
+        str(common.VENV_BIN / part) if i == 0 else part for i, part in enumerate(common.SERVERS[args.server])
+    ]
+    command = [part.replace("{workers}", str(args.workers)) for part in command]
+    results: dict[str, dict[str, Any]] = {}
+    with common.Server(command, env, common.ROOT, probe="/api/v1/health") as server:
+        port, base = server.port, f"http://127.0.0.1:{server.port}"
+        headers = common.login_ours(port)
+        data_url = f"{base}/api/v1/session/data/{DATA_KEY}"
+        common.request("PUT", port, f"/api/v1/session/data/{DATA_KEY}", {"value": "v"}, headers)
+        load = args.load
+        results["whoami"] = common.wrk(load, f"{base}/api/v1/auth/session", headers=headers)
+        results["data-get"] = common.wrk(load, data_url, headers=headers)
+        results["put"] = common.wrk(load, data_url, "PUT", '{"value": "v"}', headers)
+        results["sessions"] = common.wrk(load, f"{base}/api/v1/sessions", headers=headers)
+        if "login" in args.scenarios:
+            results.update(_logins_ours(port, base, load, args))
+            hash_ms = one_hash_ms(env)  # right after the logins it is compared with, in the same state
+            results["hash"] = {
+                "rps": 1000 / hash_ms,
+                "p50": hash_ms,
+                "p99": hash_ms,
+                "non2xx": 0,
+                "socket_errors": 0,
+            }
+    return results
+
+
+def _logins_ours(
+    port: int, base: str, load: common.Load, args: argparse.Namespace
+) -> dict[str, dict[str, Any]]:
+    """Logins/s under load, one login's latency on an idle server, and refused attempts/s."""
+    header_login = {"username": common.USERNAME, "password": common.PASSWORD, "transport": "header"}
+    proxy = common.proxy_headers(port)
+    # One at a time first, on an idle server: after the flood its queue would still be draining.
+    results = {
+        "login1": common.sequential_logins(port, "/api/v1/auth/login", header_login, proxy, args.login_n)
+    }
+    results["login"] = common.wrk(load, f"{base}/api/v1/auth/login", "POST", json.dumps(header_login), proxy)
+    wrong = {"username": THROTTLED_USER, "password": "wrong", "transport": "header"}
+    for _ in range(12):  # past LOGIN_FAILURES_PER_USERNAME (10): from here on every attempt is refused
+        status, *_ = common.request("POST", port, "/api/v1/auth/login", wrong, proxy)
+    if status != 429:
+        raise RuntimeError(f"the throttled login answered {status}, not 429")
+    results["login-throttled"] = common.wrk(
+        load, f"{base}/api/v1/auth/login", "POST", json.dumps(wrong), proxy
+    )
+    return results
+
+
+def run_stock(engine: str, args: argparse.Namespace, conn_max_age: int = 60) -> dict[str, dict[str, Any]]:
+    env = {
+        "BENCH_SESSION_ENGINE": engine,
+        "BENCH_DB": "postgres",
+        "BENCH_CONN_MAX_AGE": str(conn_max_age),
+        "PATH": "/usr/bin:/bin",
+    }
+    command = [
+        str(common.STOCK_VENV / "bin" / "gunicorn"),
+        "--workers",
+        str(args.workers),
+        "--worker-class",
+        "sync",
+    ]
+    command += ["--bind", "127.0.0.1:{port}", "--log-level", "warning", "benchproj.wsgi:application"]
+    results: dict[str, dict[str, Any]] = {}
+    with common.Server(command, env, common.SHARED_BENCH / "baseline", probe="/bare/") as server:
+        base, load = f"http://127.0.0.1:{server.port}", args.load
+        headers = common.login_stock(server.port)
+        results["whoami"] = common.wrk(load, f"{base}/whoami/", headers=headers)
+        if conn_max_age == 0:
+            return results
+        results["put"] = common.wrk(load, f"{base}/data/{DATA_KEY}/", "PUT", '{"value": "v"}', headers)
+        if "login" in args.scenarios and engine == "cache":
+            body = {"username": common.USERNAME, "password": common.PASSWORD}
+            results["login1"] = common.sequential_logins(server.port, "/login/", body, {}, args.login_n)
+            results["login"] = common.wrk(load, f"{base}/login/", "POST", json.dumps(body))
+    return results
+
+
+def run_raw(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
+    command = [
+        str(common.STOCK_VENV / "bin" / "gunicorn"),
+        "--workers",
+        str(args.workers),
+        "--worker-class",
+        "sync",
+    ]
+    command += ["--bind", "127.0.0.1:{port}", "--log-level", "warning", "raw_wsgi:application"]
+    env = {"PATH": "/usr/bin:/bin"}
+    with common.Server(command, env, common.SHARED_BENCH, probe="/") as server:
+        return {"raw": common.wrk(args.load, f"http://127.0.0.1:{server.port}/")}
+
+
+def ensure_stock() -> bool:
+    """Return whether the stock baseline can run, setting it up once if its venv is missing."""
+    if not (common.SHARED_BENCH / "baseline").is_dir():
+        print(f"no stock baseline at {common.SHARED_BENCH}: measuring the service alone", flush=True)
+        return False
+    if not (common.STOCK_VENV / "bin" / "gunicorn").exists():
+        subprocess.run(["bash", str(common.SHARED_BENCH / "setup.sh")], check=True)
+    return True
+
+
+def main() -> None:
+    args = parse_args()
+    common.ensure_wrk()
+    (common.ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
+    stock = args.stock and ensure_stock()
+    database = "sessauth_bench"
+    prepare_database(database)
+    runs: dict[str, list[dict[str, dict[str, Any]]]] = {}
+    started = datetime.now(UTC)
+    loads = [common.load_average()]
+    for round_number in range(1, args.repeat + 1):
+        print(f"round {round_number}/{args.repeat} (load average {common.load_average()})", flush=True)
+        plan: list[tuple[str, Any]] = []
+        if stock:
+            plan.append(("raw", lambda: run_raw(args)))
+            for engine in STOCK_ENGINES:
+                plan.append((f"stock {engine}", lambda e=engine: run_stock(e, args)))
+            plan.append(("stock db CONN_MAX_AGE=0", lambda: run_stock("db", args, conn_max_age=0)))
+        for engine in args.engines:
+            plan.append((f"ours {engine}", lambda e=engine: run_ours(e, args, database)))
+        # Alternate the order: whatever runs first in a round fared better on this machine, whatever it was.
+        for label, run in plan if round_number % 2 else plan[::-1]:
+            result = run()
+            runs.setdefault(label, []).append(result)
+            print("  " + report.one_line(label, result), flush=True)
+        loads.append(common.load_average())
+    results = {
+        "command": " ".join(["make bench", *sys.argv[1:]]),
+        "date": started.strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": machine(),
+        "server": args.server,
+        "workers": args.workers,
+        "load": vars(args.load),
+        "repeat": args.repeat,
+        "load_averages": loads,
+        "one_hash_ms": one_hash_ms(common.service_env("db", database, "benchprep")),
+        "medians": {label: median_of(rounds) for label, rounds in runs.items()},
+        "rounds": runs,
+    }
+    out = Path(args.out)
+    out.write_text(json.dumps(results, indent=1))
+    out.with_suffix(".md").write_text(report.table(results) + "\n")
+    print(report.table(results))
+    print(f"\nresults: {out}")
+    if args.chart:
+        Path(args.chart).parent.mkdir(parents=True, exist_ok=True)
+        report.chart(results, Path(args.chart))
+        print(f"chart: {args.chart}")
+
+
+def median_of(rounds: list[dict[str, dict[str, Any]]]) -> dict[str, dict[str, float]]:
+    scenarios = rounds[0].keys()
+    return {
+        name: {
+            metric: statistics.median(r[name].get(metric, 0.0) for r in rounds)
+            for metric in ("rps", "p50", "p99", "cpu_us")
+        }
+        for name in scenarios
+    }
+
+
+def machine() -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if "model name" in line
+        ),
+        platform.processor(),
+    )
+    cores = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
+    memory = round(int(Path("/proc/meminfo").read_text().split()[1]) / 1024 / 1024)
+    system = f"{platform.system()} {platform.release()}, Python {platform.python_version()}"
+    return f"{cores} cores ({cpu}), {memory} GiB, {system}"
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--engines", default="cache,db", help=f"comma list, or 'all' ({','.join(OURS_ENGINES)})"
+    )
+    parser.add_argument("--repeat", type=int, default=4, help="interleaved rounds; figures are their medians")
+    parser.add_argument("--server", default="granian", choices=sorted(common.SERVERS))
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--duration", default="10s")
+    parser.add_argument("--warmup", default="2s")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--no-stock", dest="stock", action="store_false", help="skip the stock baseline")
+    parser.add_argument("--no-login", dest="login", action="store_false", help="skip the login scenarios")
+    parser.add_argument("--login-n", type=int, default=7, help="sequential logins timed for the latency")
+    parser.add_argument("--out", default=str(common.ROOT / "var" / "bench" / "results.json"))
+    parser.add_argument("--chart", default="", help="also draw the req/s chart into this PNG")
+    args = parser.parse_args()
+    args.engines = OURS_ENGINES if args.engines == "all" else args.engines.split(",")
+    args.load = common.Load(connections=args.connections, duration=args.duration, warmup=args.warmup)
+    args.scenarios = {"login"} if args.login else set()
+    return args
+
+
+if __name__ == "__main__":
+    main()

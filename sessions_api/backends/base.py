@@ -1,0 +1,132 @@
+"""What our engines add to Django's: merged saves, strict keys, per-engine data limits.
+
+Django's SessionMiddleware saves the whole dictionary at the end of a request, so of two requests that
+change different keys of one session at once, the later save drops the earlier one's change. Here the
+store records which keys this request set or deleted, and ``save()`` takes a per-session lock, reloads
+what is stored, applies just those changes and writes. Whole-session operations (create, flush,
+cycle_key, clear) still write the whole dictionary: a new key is known to nobody else yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from typing import Any
+
+from django.conf import settings
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS, SessionBase, UpdateError
+
+_MISSING = object()
+_KEY_CHARS = frozenset(VALID_KEY_CHARS)
+
+
+class MergingSessionMixin(SessionBase):
+    """Save only the keys this request changed, under a lock that the engine provides."""
+
+    engine_name = "custom"
+    merges_concurrent_writes = True
+
+    def __init__(self, session_key: str | None = None) -> None:
+        self._changed: dict[str, Any] = {}
+        self._deleted: set[str] = set()
+        self._whole = False
+        super().__init__(session_key)
+
+    # --- limits of the data endpoints, per engine --------------------------------------------
+
+    @property
+    def data_max_bytes(self) -> int:
+        return settings.SESSION_DATA_MAX_BYTES
+
+    @property
+    def data_max_keys(self) -> int:
+        return settings.SESSION_DATA_MAX_KEYS
+
+    # --- recording what this request changed -------------------------------------------------
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        super().__setitem__(key, value)
+        self._changed[key] = value
+        self._deleted.discard(key)
+
+    def __delitem__(self, key: str) -> None:
+        super().__delitem__(key)
+        self._changed.pop(key, None)
+        self._deleted.add(key)
+
+    def pop(self, key: str, default: Any = _MISSING) -> Any:
+        if key in self._session:
+            self._changed.pop(key, None)
+            self._deleted.add(key)
+        return super().pop(key) if default is _MISSING else super().pop(key, default)
+
+    def update(self, dict_: Any) -> None:  # type: ignore[override]
+        super().update(dict_)
+        for key, value in dict_.items():
+            self._changed[key] = value
+            self._deleted.discard(key)
+
+    def clear(self) -> None:
+        super().clear()
+        self._whole = True
+
+    def cycle_key(self) -> None:
+        super().cycle_key()
+        self._whole = True
+
+    # --- saving ------------------------------------------------------------------------------
+
+    def save(self, must_create: bool = False) -> None:
+        if must_create or self._whole or self.session_key is None:
+            super().save(must_create=must_create)
+        else:
+            with self.session_lock():
+                stored = self.load_stored()
+                if stored is None:
+                    # Ended elsewhere (logout, revocation, expiry) while this request ran:
+                    # writing now would bring it back.
+                    raise UpdateError
+                for key in self._deleted:
+                    stored.pop(key, None)
+                stored.update(self._changed)
+                self._session_cache = stored
+                super().save()
+        self._changed.clear()
+        self._deleted.clear()
+        self._whole = False
+
+    def session_lock(self) -> AbstractContextManager[Any]:
+        """Return a context manager that holds this session's write lock."""
+        raise NotImplementedError
+
+    def load_stored(self) -> dict[str, Any] | None:
+        """Return the stored dictionary, read past any cache, or None when it is gone or expired."""
+        raise NotImplementedError
+
+    # --- clearing expired sessions (what ``clearsessions`` calls) ------------------------------
+
+    @classmethod
+    def clear_expired(cls) -> None:
+        cls.clear_expired_count()
+
+    @classmethod
+    def clear_expired_count(cls) -> int:
+        """Delete expired sessions from the store and the registry; return how many went."""
+        from sessions_api.services import registry_prune
+
+        return cls.clear_expired_from_store() + registry_prune()
+
+    @classmethod
+    def clear_expired_from_store(cls) -> int:
+        """Delete expired sessions from the store; return how many (0 where the store expires them)."""
+        return 0
+
+    # --- hostile keys ------------------------------------------------------------------------
+
+    def _validate_session_key(self, key: Any) -> bool:
+        """Accept only keys of the shape this engine makes; anything else is no session."""
+        return isinstance(key, str) and len(key) == 32 and _KEY_CHARS.issuperset(key)
+
+    def public_items(self) -> Iterator[tuple[str, Any]]:
+        """Yield the (key, value) pairs of the session, every key included."""
+        yield from self.items()

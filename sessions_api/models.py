@@ -1,0 +1,70 @@
+"""The session registry: one row per signed-in session, on every engine."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+
+
+def new_public_id() -> str:
+    """Return a random public session id (independent of the session key, so it reveals nothing)."""
+    return secrets.token_urlsafe(16)
+
+
+class UserSession(models.Model):
+    """A signed-in session; deleting the row ends the session on its next request, on any engine."""
+
+    class Transport(models.TextChoices):
+        COOKIE = "cookie"
+        HEADER = "header"
+
+    id = models.CharField(primary_key=True, max_length=32, default=new_public_id, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="user_sessions")
+    transport = models.CharField(max_length=8, choices=Transport.choices)
+    created_at = models.DateTimeField()
+    last_activity = models.DateTimeField()
+    expires_at = models.DateTimeField(help_text="When the session ends unless activity renews it.")
+    absolute_expires_at = models.DateTimeField(help_text="When the session ends whatever the activity.")
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=512, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="usersession_user_created"),
+            models.Index(fields=["expires_at"], name="usersession_expires"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.id} ({self.user_id}, {self.transport})"
+
+
+class LoginFailure(models.Model):
+    """One failed (or in-flight) login attempt, counted per username and per client address.
+
+    Used when no Redis is configured, so that every worker and instance counts the same failures.
+    """
+
+    key = models.CharField(max_length=80, db_index=True)
+    at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class CacheEpoch(models.Model):
+    """The one row that says whether Redis may be trusted as a cache of the database (``cache_trust``).
+
+    ``epoch`` is part of every cache key: moving it on abandons everything cached before. ``dirty`` names
+    the open episode in which some write reached the database but could not update the cache ("" when
+    there is none).
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    epoch = models.BigIntegerField(default=0)
+    dirty = models.CharField(max_length=32, blank=True, default="")
+
+    def __str__(self) -> str:
+        return f"epoch {self.epoch}" + (f", dirty ({self.dirty})" if self.dirty else "")

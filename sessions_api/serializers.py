@@ -1,0 +1,158 @@
+"""Inputs and outputs of the session endpoints."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+from rest_framework import serializers
+
+from api_project.serializers import InputSerializer
+
+KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$"
+_KEY_RE = re.compile(KEY_PATTERN[1:-1])
+
+
+def is_valid_key(key: str) -> bool:
+    return _KEY_RE.fullmatch(key) is not None
+
+
+class SessionInfoSerializer(serializers.Serializer):
+    id = serializers.CharField(allow_null=True, help_text="Public id of a signed-in session (not its key).")
+    engine = serializers.ChoiceField(choices=["db", "cache", "cached_db", "file", "signed_cookies"])
+    transport = serializers.ChoiceField(choices=["cookie", "header"])
+    created_at = serializers.DateTimeField(allow_null=True)
+    expiry_age = serializers.IntegerField(help_text="Seconds until the session expires.")
+    expiry_date = serializers.DateTimeField()
+    expire_at_browser_close = serializers.BooleanField()
+
+
+class DataOutputSerializer(serializers.Serializer):
+    data = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.JSONField(), help_text="Every data key and its value."
+    )
+
+
+class DataItemSerializer(serializers.Serializer):
+    key = serializers.RegexField(KEY_PATTERN)
+    value = serializers.JSONField(allow_null=True)
+
+
+class DataValueInputSerializer(InputSerializer):
+    value = serializers.JSONField(
+        allow_null=True, help_text="Any JSON value (object, array, string, number, ...)."
+    )
+
+
+class ExpiryOutputSerializer(serializers.Serializer):
+    expiry_age = serializers.IntegerField(help_text="Seconds until the session expires.")
+    expiry_date = serializers.DateTimeField()
+    expire_at_browser_close = serializers.BooleanField()
+    policy = serializers.ChoiceField(choices=["default", "seconds", "datetime", "browser_close"])
+
+
+class ExpiryInputSerializer(InputSerializer):
+    seconds = serializers.IntegerField(required=False, min_value=1, help_text="Expire after n idle seconds.")
+    expires_at = serializers.DateTimeField(
+        required=False, help_text="Expire at this time (UTC if no offset)."
+    )
+    browser_close = serializers.BooleanField(
+        required=False, help_text="true: expire when the browser closes."
+    )
+    default = serializers.BooleanField(required=False, help_text="true: back to the service's default.")
+
+    def __init__(self, *args: Any, latest_end: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.latest_end = latest_end
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if len(attrs) != 1:
+            raise serializers.ValidationError(
+                "Give exactly one of seconds, expires_at, browser_close, default."
+            )
+        ((name, value),) = attrs.items()
+        now = timezone.now()
+        if name in ("browser_close", "default") and value is not True:
+            raise serializers.ValidationError({name: ["Only true is accepted."]})
+        if name == "seconds" and now + timedelta(seconds=min(value, 10**9)) > self.latest_end:
+            raise serializers.ValidationError({name: ["Beyond the session's maximum lifetime."]})
+        if name == "expires_at":
+            if value <= now:
+                raise serializers.ValidationError({name: ["The time is in the past."]})
+            if value > self.latest_end:
+                raise serializers.ValidationError({name: ["Beyond the session's maximum lifetime."]})
+        return attrs
+
+    def expiry_value(self) -> Any:
+        """Return what Django's set_expiry takes for the validated choice."""
+        ((name, value),) = self.validated_data.items()
+        return {"seconds": value, "expires_at": value, "browser_close": 0, "default": None}[name]
+
+
+class CookieCheckOutputSerializer(serializers.Serializer):
+    cookies_accepted = serializers.BooleanField()
+
+
+class UserSessionSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    current = serializers.SerializerMethodField()
+    transport = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    last_activity = serializers.DateTimeField()
+    expiry_date = serializers.DateTimeField(source="expires_at")
+    ip = serializers.IPAddressField(allow_null=True)
+    user_agent = serializers.CharField()
+
+    def get_current(self, entry: Any) -> bool:
+        return entry.pk == self.context.get("current_id")
+
+
+class UserSessionListSerializer(serializers.Serializer):
+    sessions = UserSessionSerializer(many=True)
+
+
+class StaffSessionSerializer(UserSessionSerializer):
+    user = serializers.IntegerField(source="user_id")
+
+
+class StaffSessionListSerializer(serializers.Serializer):
+    sessions = StaffSessionSerializer(many=True)
+    next = serializers.CharField(allow_null=True, help_text="Pass it as ?cursor= for the next page.")
+
+
+CURSOR_PATTERN = r"^[A-Za-z0-9+/=]*$"
+
+
+class StaffSessionQuerySerializer(serializers.Serializer):
+    user = serializers.IntegerField(required=False, min_value=1, help_text="A user id.")
+    # Blank means absent (DRF reads an empty query value of an optional field so), i.e. the first page.
+    # Cursors are base64 (DRF's CursorPagination), so anything else is refused before decoding.
+    cursor = serializers.RegexField(
+        CURSOR_PATTERN,
+        required=False,
+        allow_blank=True,
+        max_length=512,
+        help_text="The `next` of the previous page.",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        unknown = sorted(set(self.initial_data) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError({name: ["Unknown query parameter."] for name in unknown})
+        return attrs
+
+
+class RevokedSerializer(serializers.Serializer):
+    revoked = serializers.IntegerField()
+
+
+class DeletedSerializer(serializers.Serializer):
+    deleted = serializers.IntegerField()
+
+
+class HealthSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["ok", "unavailable"])
+    engine = serializers.CharField()
+    checks = serializers.DictField(child=serializers.CharField())

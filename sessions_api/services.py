@@ -1,0 +1,146 @@
+"""Writes to the session and the registry; views call these, never the stores directly."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from importlib import import_module
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.backends.base import SessionBase
+from django.http import HttpRequest
+from django.utils import timezone
+
+from api_project.audit import audit_log
+from api_project.errors import TooLarge
+from api_project.network import client_address
+from sessions_api import snapshots
+from sessions_api.models import LoginFailure, UserSession
+from sessions_api.selectors import REGISTRY_KEY, is_reserved_key, session_data_list
+
+__all__ = ["REGISTRY_KEY"]
+
+
+def json_size(value: Any) -> int:
+    """Return the size in bytes of a value as compact UTF-8 JSON (what the limits count)."""
+    return len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode())
+
+
+def session_data_set(*, session: SessionBase, key: str, value: Any) -> bool:
+    """Set one data key; return whether it is new. Refuse with 413 past a limit, changing nothing."""
+    if json_size(value) > settings.SESSION_DATA_MAX_VALUE_BYTES:
+        raise TooLarge(f"The value is over the {settings.SESSION_DATA_MAX_VALUE_BYTES}-byte limit.")
+    data = session_data_list(session=session)
+    created = key not in data
+    data[key] = value
+    # A stock engine given by dotted path has no limits of its own: the general ones apply.
+    max_keys = getattr(session, "data_max_keys", settings.SESSION_DATA_MAX_KEYS)
+    max_bytes = min(
+        getattr(session, "data_max_bytes", settings.SESSION_DATA_MAX_BYTES), settings.SESSION_DATA_MAX_BYTES
+    )
+    if len(data) > max_keys:
+        raise TooLarge(f"The session would hold more than {max_keys} keys.")
+    if json_size(data) > max_bytes:
+        raise TooLarge(f"The session's data would be over the {max_bytes}-byte limit.")
+    session[key] = value
+    return created
+
+
+def session_data_delete(*, session: SessionBase, key: str) -> bool:
+    """Delete one data key; return whether it was there."""
+    if is_reserved_key(key) or key not in session:
+        return False
+    del session[key]
+    return True
+
+
+def session_data_clear(*, session: SessionBase) -> None:
+    """Delete every data key; the login and Django's own keys stay."""
+    for key in list(session_data_list(session=session)):
+        del session[key]
+
+
+def session_expiry_set(*, session: SessionBase, value: int | datetime | None) -> None:
+    """Set the expiry (Django's ``set_expiry``) and keep the registry's copy in step."""
+    session.set_expiry(value)
+    entry_id = session.get(REGISTRY_KEY)
+    if entry_id:
+        UserSession.objects.filter(pk=entry_id).update(expires_at=session.get_expiry_date())
+        snapshots.invalidate(snapshots.ENTRY, entry_id)
+
+
+# --- The registry ---------------------------------------------------------------------------
+
+
+def registry_entry_create(*, request: HttpRequest, user: Any) -> UserSession:
+    """Register the session that ``login()`` just made, and put its public id into it."""
+    now = timezone.now()
+    entry = UserSession.objects.create(
+        user=user,
+        transport=getattr(request, "session_transport", "cookie"),
+        created_at=now,
+        last_activity=now,
+        expires_at=request.session.get_expiry_date(),
+        absolute_expires_at=now + timedelta(seconds=settings.SESSION_ABSOLUTE_AGE),
+        ip=client_address(request),
+        user_agent=request.headers.get("User-Agent", "")[:512],
+    )
+    request.session[REGISTRY_KEY] = entry.pk
+    request.session_entry = entry  # type: ignore[attr-defined]
+    return entry
+
+
+def registry_entry_touch(*, entry: UserSession, session: SessionBase) -> None:
+    """Record activity at most once per interval: renew the idle timeout without a write per request."""
+    now = timezone.now()
+    if (now - entry.last_activity).total_seconds() < settings.SESSION_ACTIVITY_INTERVAL:
+        return
+    session.modified = True  # the middleware's save renews the store's expiry
+    UserSession.objects.filter(pk=entry.pk).update(last_activity=now, expires_at=session.get_expiry_date())
+    snapshots.invalidate(snapshots.ENTRY, entry.pk)
+
+
+def registry_entry_delete(*, entry_id: Any) -> int:
+    if not isinstance(entry_id, str) or not entry_id:
+        return 0
+    deleted, _ = UserSession.objects.filter(pk=entry_id).delete()
+    return deleted
+
+
+def session_revoke(*, request: HttpRequest, user_id: Any, entry_id: str) -> None:
+    """End one session: its replayed cookie or token gets 401 from now on."""
+    registry_entry_delete(entry_id=entry_id)
+    audit_log("session_revoked", request=request, user_id=user_id, session_id=entry_id)
+
+
+def user_sessions_revoke(*, user_id: Any, keep: str | None = None, request: HttpRequest | None = None) -> int:
+    """End every session of a user but ``keep``; return how many ended."""
+    sessions = UserSession.objects.filter(user_id=user_id)
+    if keep:
+        sessions = sessions.exclude(pk=keep)
+    deleted, _ = sessions.delete()
+    if request is not None:
+        audit_log("sessions_revoked", request=request, user_id=user_id, session_id=keep, revoked=deleted)
+    return deleted
+
+
+def expired_sessions_clear() -> int:
+    """Delete expired sessions from the store and the registry (what ``clearsessions`` does)."""
+    return import_module(settings.SESSION_ENGINE).SessionStore.clear_expired_count()
+
+
+def registry_prune() -> int:
+    """Delete registry rows past either lifetime, and login failures past their window."""
+    now = timezone.now()
+    expired = UserSession.objects.filter(expires_at__lte=now) | UserSession.objects.filter(
+        absolute_expires_at__lte=now
+    )
+    deleted, _ = expired.delete()
+    LoginFailure.objects.filter(at__lt=now - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW)).delete()
+    return deleted
+
+
+def user_exists(*, user_id: int) -> bool:
+    return get_user_model().objects.filter(pk=user_id).exists()

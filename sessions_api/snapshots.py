@@ -1,0 +1,242 @@
+"""Copies, in the shared Redis, of the two rows every signed-in request reads: its registry entry and user.
+
+The auth check (``accounts.authentication.session_user``) reads both on every request; here it gets them
+from Redis in one round trip and from the database only on a miss. A copy is never served past a write:
+
+* Every write to a registry entry or a user drops its copy. The model signals below catch ``save()``
+  and ``delete()`` (the admin's, cascades and queryset deletes included); code that changes rows with
+  ``QuerySet.update()`` calls ``invalidate`` itself (``sessions_api.services`` does). The timeout
+  bounds what a forgotten ``update()`` elsewhere could leave behind.
+* A copy is dropped before the write, so that with Redis unreachable the write fails (a 503) instead
+  of leaving a copy behind, and again once the transaction commits, to drop any copy a reader took
+  from the old row in between.
+* A reader that missed fills the cache only if no drop happened since it looked: each key has a
+  generation counter, read with the copy, bumped by every drop and compared in the same Lua call that
+  fills. A reader that loaded a row just before a revocation cannot put it back after it.
+
+The copies live in Redis, never in process memory, so a write on one instance holds on every other on
+the very next request. Without ``REDIS_URL`` nothing is cached and every read goes to the database.
+The user's copy leaves out the password hash (only its session HMAC, which the session holds anyway,
+is kept): the model instance built from it loads the password from the database if anything reads it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import DEFAULT_DB_ALIAS, models, transaction
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+
+from api_project.errors import STORE_ERRORS
+from sessions_api.models import UserSession
+
+logger = logging.getLogger(__name__)
+
+ENTRY = "entry"
+USER = "user"
+ABSENT = b"-"  # the row does not exist: cached too, so replayed revoked sessions cost no query
+GENERATION_TIMEOUT = 24 * 3600  # far longer than any request between its read and its fill
+USER_NOT_COPIED = frozenset({"password", "last_login"})  # the copy holds the password's session HMAC
+UNSEEN_USER_FIELDS = frozenset({"last_login"})  # a save of only these changes nothing the copy holds
+
+# Fill KEYS[1] with ARGV[2] for ARGV[3] seconds, only if the generation KEYS[2] is still ARGV[1].
+_FILL = """
+if (redis.call('GET', KEYS[2]) or '') == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+end
+return 0
+"""
+# Drop KEYS[1] and bump its generation KEYS[2], so that no fill begun before this lands after it.
+_DROP = """
+redis.call('INCR', KEYS[2])
+redis.call('EXPIRE', KEYS[2], ARGV[1])
+redis.call('DEL', KEYS[1])
+return 0
+"""
+
+Loader = Callable[[], dict[str, Any] | None]
+
+
+def enabled() -> bool:
+    """Tell whether auth checks use the Redis copies.
+
+    Not on cached_db: it promises to serve, logouts and revocations included, while Redis is down,
+    and a write here must reach Redis first (to drop the copy), so there it would fail closed instead.
+    """
+    return (
+        bool(settings.REDIS_URL)
+        and settings.AUTH_CACHE_TIMEOUT > 0
+        and settings.SESSION_ENGINE_NAME != "cached_db"
+    )
+
+
+@cache
+def _redis() -> tuple[Any, Any, Any, str]:
+    from django_redis import get_redis_connection
+
+    client = get_redis_connection("default")
+    prefix = settings.CACHES["default"].get("KEY_PREFIX", "") + ":snap:"
+    return client, client.register_script(_FILL), client.register_script(_DROP), prefix
+
+
+def _keys(prefix: str, kind: str, ident: Any) -> tuple[str, str]:
+    return f"{prefix}{kind}:{ident}", f"{prefix}{kind}:{ident}:gen"
+
+
+def get_many(requests: Sequence[tuple[str, Any, Loader]]) -> list[dict[str, Any] | None]:
+    """Return each (kind, id)'s copy, loading (and caching) the missing ones; None where there is no row."""
+    if not enabled():
+        return [load() for _, _, load in requests]
+    client, fill, _, prefix = _redis()
+    keys = [key for kind, ident, _ in requests for key in _keys(prefix, kind, ident)]
+    try:
+        found = client.mget(keys)
+    except STORE_ERRORS as exc:  # the database is the truth: go on without the cache
+        logger.warning("snapshot cache unavailable on read: %s", exc.__class__.__name__)
+        return [load() for _, _, load in requests]
+    results: list[dict[str, Any] | None] = []
+    for index, (_, _, load) in enumerate(requests):
+        raw, generation = found[2 * index], found[2 * index + 1]
+        if raw is not None:
+            results.append(None if raw == ABSENT else json.loads(raw))
+            continue
+        data = load()
+        value = ABSENT if data is None else json.dumps(data, separators=(",", ":"))
+        try:
+            fill(
+                keys=keys[2 * index : 2 * index + 2],
+                args=[generation or b"", value, settings.AUTH_CACHE_TIMEOUT],
+            )
+        except STORE_ERRORS as exc:
+            logger.warning("snapshot cache unavailable on fill: %s", exc.__class__.__name__)
+        results.append(data)
+    return results
+
+
+def invalidate(kind: str, ident: Any) -> None:
+    """Drop a copy after a ``QuerySet.update()`` of its row: now, and again when the transaction commits."""
+    if not enabled() or ident is None:
+        return
+    _drop(kind, ident)
+    transaction.on_commit(lambda: _drop_after_commit(kind, ident))
+
+
+def _drop(kind: str, ident: Any) -> None:
+    _, _, drop, prefix = _redis()
+    drop(keys=list(_keys(prefix, kind, ident)), args=[GENERATION_TIMEOUT])
+
+
+def _drop_after_commit(kind: str, ident: Any) -> None:
+    try:
+        _drop(kind, ident)
+    except STORE_ERRORS as exc:  # the first drop succeeded; only a fill raced in between can remain
+        logger.error(
+            "snapshot cache unavailable after commit (%s %s): %s", kind, ident, exc.__class__.__name__
+        )
+
+
+# --- rows to copies and back --------------------------------------------------------------------
+
+
+@cache
+def _datetime_fields(model: type[models.Model]) -> frozenset[str]:
+    return frozenset(f.attname for f in model._meta.concrete_fields if isinstance(f, models.DateTimeField))
+
+
+def dump_instance(instance: models.Model, *, leave_out: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """Return a JSON-ready dictionary of the instance's concrete fields."""
+    dates = _datetime_fields(type(instance))
+    data = {}
+    for field in instance._meta.concrete_fields:
+        if field.attname not in leave_out:
+            value = getattr(instance, field.attname)
+            data[field.attname] = value.isoformat() if field.attname in dates and value else value
+    return data
+
+
+def load_instance(model: type[models.Model], data: dict[str, Any]) -> Any:
+    """Return a model instance as if read from the database; fields left out load on first access."""
+    dates = _datetime_fields(model)
+    names, values = [], []
+    for field in model._meta.concrete_fields:
+        if field.attname in data:
+            value = data[field.attname]
+            names.append(field.attname)
+            values.append(datetime.fromisoformat(value) if field.attname in dates and value else value)
+    return model.from_db(DEFAULT_DB_ALIAS, names, values)
+
+
+def entry_request(entry_id: str) -> tuple[str, str, Loader]:
+    def load() -> dict[str, Any] | None:
+        entry = UserSession.objects.filter(pk=entry_id).first()
+        return dump_instance(entry) if entry is not None else None
+
+    return ENTRY, entry_id, load
+
+
+def user_request(user_id: Any) -> tuple[str, Any, Loader]:
+    def load() -> dict[str, Any] | None:
+        try:
+            user = get_user_model()._default_manager.filter(pk=user_id).first()
+        except (ValueError, TypeError, ValidationError):  # not an id at all: no such user
+            return None
+        if user is None:
+            return None
+        return {**dump_instance(user, leave_out=USER_NOT_COPIED), "_auth_hash": user.get_session_auth_hash()}
+
+    return USER, user_id, load
+
+
+def entry_from(data: dict[str, Any] | None) -> UserSession | None:
+    return load_instance(UserSession, data) if data is not None else None
+
+
+def user_from(data: dict[str, Any] | None) -> Any:
+    if data is None:
+        return None
+    data = dict(data)
+    auth_hash = data.pop("_auth_hash")
+    user = load_instance(get_user_model(), data)
+    user._snapshot_auth_hash = auth_hash
+    return user
+
+
+# --- invalidation on every write -----------------------------------------------------------------
+
+
+def _kind_of(sender: Any, instance: Any, update_fields: Any) -> str | None:
+    """Return which copy a write to this row changes, or None (last_login-only saves, other models)."""
+    if sender is UserSession:
+        return ENTRY
+    if sender is get_user_model() and (update_fields is None or not set(update_fields) <= UNSEEN_USER_FIELDS):
+        return USER
+    return None
+
+
+def _before_write(sender: Any, instance: Any, update_fields: Any = None, **kwargs: Any) -> None:
+    kind = None if instance._state.adding else _kind_of(sender, instance, update_fields)
+    if kind is not None and enabled():
+        _drop(kind, instance.pk)  # raises with Redis down: the write does not happen
+
+
+def _after_write(sender: Any, instance: Any, update_fields: Any = None, **kwargs: Any) -> None:
+    kind = None if kwargs.get("created") else _kind_of(sender, instance, update_fields)
+    if kind is not None and enabled():
+        pk = instance.pk
+        transaction.on_commit(lambda: _drop_after_commit(kind, pk))
+
+
+# Only these two models: a delete receiver on every model would cost every other model its fast delete.
+for _model in (UserSession, settings.AUTH_USER_MODEL):
+    pre_save.connect(_before_write, sender=_model, dispatch_uid=f"snapshots.pre_save.{_model}")
+    pre_delete.connect(_before_write, sender=_model, dispatch_uid=f"snapshots.pre_delete.{_model}")
+    post_save.connect(_after_write, sender=_model, dispatch_uid=f"snapshots.post_save.{_model}")
+    post_delete.connect(_after_write, sender=_model, dispatch_uid=f"snapshots.post_delete.{_model}")

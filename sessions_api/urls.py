@@ -1,0 +1,22 @@
+from django.urls import path, re_path
+
+from sessions_api import views
+
+urlpatterns = [
+    path("session/data", views.DataView.as_view(), name="session-data"),
+    # Any key at all reaches the view, which answers 400 (PUT) or 404 for one outside the pattern;
+    # <path:...> would still miss keys with a newline, "." not matching one.
+    re_path(r"^session/data/(?P<key>[\s\S]+)$", views.DataItemView.as_view(), name="session-data-item"),
+    path("session/expiry", views.ExpiryView.as_view(), name="session-expiry"),
+    path("session/test-cookie", views.TestCookieView.as_view(), name="session-test-cookie"),
+    path("sessions", views.UserSessionsView.as_view(), name="sessions"),
+    path("sessions/revoke-others", views.RevokeOthersView.as_view(), name="sessions-revoke-others"),
+    path("sessions/<str:session_id>", views.UserSessionView.as_view(), name="sessions-detail"),
+    path("admin/sessions", views.StaffSessionsView.as_view(), name="staff-sessions"),
+    path("admin/sessions/clear-expired", views.ClearExpiredView.as_view(), name="staff-clear-expired"),
+    path(
+        "admin/users/<int:user_id>/sessions",
+        views.StaffUserSessionsView.as_view(),
+        name="staff-user-sessions",
+    ),
+]

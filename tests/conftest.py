@@ -1,0 +1,169 @@
+"""Fixtures: the engine matrix (a live server per configuration), both transports, users."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.clients import PASSWORD, Client, CookieClient, HeaderClient, new_username, register
+from tests.support.server import Databases, LiveServer, service_env
+from tests.support.services import REDIS_URL, require_postgres, require_redis, unique_name
+
+# The six configurations every black-box test runs on: db on both databases, and each other engine
+# on the database it is deployed with.
+ENGINES = ["db-sqlite", "db-postgres", "cache", "cached_db", "file", "signed_cookies"]
+MERGING_ENGINES = ["db-sqlite", "db-postgres", "cache", "cached_db", "file"]
+
+
+class ServerPool:
+    """Live servers started on first use, one per (engine, settings), all stopped at the end."""
+
+    def __init__(self, databases: Databases, workdir: Path) -> None:
+        self.databases = databases
+        self.workdir = workdir
+        self.servers: dict[tuple[str, tuple[tuple[str, str], ...]], LiveServer] = {}
+
+    def engine_env(self, engine: str) -> dict[str, str]:
+        """Return the environment that selects an engine and its stores, skipping when a store is down."""
+        name = engine.split("-")[0]
+        env = {"SESSION_ENGINE": name, "CACHE_KEY_PREFIX": unique_name("t")}
+        if engine == "db-postgres" or name in ("cache", "cached_db"):
+            require_postgres()
+            env["DATABASE_URL"] = self.databases.postgres_url()
+        else:
+            env["DATABASE_URL"] = self.databases.sqlite_url()
+        if name in ("cache", "cached_db"):
+            require_redis()
+            env["REDIS_URL"] = REDIS_URL
+        if name == "file":
+            session_dir = self.workdir / unique_name("sessions")
+            session_dir.mkdir()
+            env["SESSION_FILE_PATH"] = str(session_dir)
+        return env
+
+    def get(self, engine: str, **settings: str) -> LiveServer:
+        key = (engine, tuple(sorted(settings.items())))
+        if key not in self.servers:
+            env = service_env({**self.engine_env(engine), **settings})
+            log = self.workdir / f"{unique_name(engine)}.log"
+            self.servers[key] = LiveServer(env, log).start()
+        return self.servers[key]
+
+    def release(self, engine: str, **settings: str) -> None:
+        """Stop a server no test needs any more (its idle connections count against PostgreSQL's limit)."""
+        server = self.servers.pop((engine, tuple(sorted(settings.items()))), None)
+        if server is not None:
+            server.stop()
+
+    def stop_all(self) -> None:
+        for server in self.servers.values():
+            server.stop()
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
+    dbs = Databases(tmp_path_factory.mktemp("databases"))
+    yield dbs
+    dbs.drop_all()
+
+
+@pytest.fixture(scope="session")
+def server_pool(databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerPool]:
+    pool = ServerPool(databases, tmp_path_factory.mktemp("servers"))
+    yield pool
+    pool.stop_all()
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def server(engine: str, server_pool: ServerPool) -> Iterator[LiveServer]:
+    """The service on the engine of this run of the matrix (stopped when the matrix moves on)."""
+    yield server_pool.get(engine)
+    if engine != "db-sqlite":  # the embedded default also serves engine-independent tests
+        server_pool.release(engine)
+
+
+@pytest.fixture(scope="session")
+def sqlite_server(server_pool: ServerPool) -> LiveServer:
+    """The service on the embedded default (SQLite, db engine), for tests the engine does not affect."""
+    return server_pool.get("db-sqlite")
+
+
+@pytest.fixture(params=["cookie", "header"])
+def transport(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+def make_client(server: LiveServer, transport: str) -> Client:
+    return CookieClient(server.url) if transport == "cookie" else HeaderClient(server.url)
+
+
+@pytest.fixture
+def client(server: LiveServer, transport: str) -> Iterator[Client]:
+    """An anonymous client of the transport of this run."""
+    new = make_client(server, transport)
+    yield new
+    new.close()
+
+
+HARDENED = {
+    "SESSION_ABSOLUTE_AGE": "4",
+    "SESSION_ACTIVITY_INTERVAL": "1",
+    "LOGIN_FAILURES_PER_USERNAME": "3",
+    "LOGIN_FAILURES_PER_ADDRESS": "5",
+    "LOGIN_FAILURE_WINDOW": "3",
+    "NUM_PROXIES": "1",
+}
+
+
+@pytest.fixture(scope="session")
+def hardened_server(engine: str, server_pool: ServerPool) -> Iterator[LiveServer]:
+    """The engine of this run with short lifetimes and a small login throttle.
+
+    It believes one proxy hop, so each test sends its own X-Forwarded-For address and the
+    per-address counter of one test never throttles another.
+    """
+    yield server_pool.get(engine, **HARDENED)
+    server_pool.release(engine, **HARDENED)
+
+
+@pytest.fixture
+def sqlite_client(sqlite_server: LiveServer, transport: str) -> Iterator[Client]:
+    """An anonymous client on the SQLite server, for validation that no engine changes."""
+    new = make_client(sqlite_server, transport)
+    yield new
+    new.close()
+
+
+@pytest.fixture
+def username(server: LiveServer) -> str:
+    """A registered user's name (password: PASSWORD)."""
+    name = new_username()
+    assert register(server.url, name).status_code == 201
+    return name
+
+
+@pytest.fixture
+def signed_in(client: Client, username: str) -> Client:
+    """The client of this run, logged in as ``username``."""
+    response = client.login(username)
+    assert response.status_code == 200, response.text
+    return client
+
+
+@pytest.fixture
+def second_device(server: LiveServer, transport: str, username: str) -> Iterator[Client]:
+    """Another client of the same user, logged in separately."""
+    other = make_client(server, transport)
+    assert other.login(username).status_code == 200
+    yield other
+    other.close()
+
+
+__all__ = ["PASSWORD"]

@@ -1,0 +1,150 @@
+"""With the registry entry and the user cached in Redis, every way of ending a session still ends it at once.
+
+Every engine runs here with ``REDIS_URL`` set, so the auth check reads its copies from Redis; each test
+first warms them (a signed-in request), then ends the session by one write path and expects the very
+next request, on this instance or another one sharing the stores, to be refused.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+import redis
+
+from tests.support.clients import PASSWORD, CookieClient, HeaderClient
+from tests.support.server import LiveServer
+from tests.support.services import REDIS_URL, require_redis, unique_name
+
+
+@pytest.fixture(scope="session")
+def server(engine: str, server_pool) -> Iterator[LiveServer]:  # overrides conftest's: same engine, cache on
+    require_redis()
+    yield server_pool.get(engine, REDIS_URL=REDIS_URL, SESSION_ACTIVITY_INTERVAL="3")
+    server_pool.release(engine, REDIS_URL=REDIS_URL, SESSION_ACTIVITY_INTERVAL="3")
+
+
+@pytest.fixture(scope="session")
+def other_instance(server: LiveServer, server_pool) -> Iterator[LiveServer]:
+    """A second instance of the service on the same database, Redis and session directory."""
+    log = server_pool.workdir / f"{unique_name('instance2')}.log"
+    with LiveServer(dict(server.env), log) as instance:
+        yield instance
+
+
+def warm(client) -> None:
+    for _ in range(2):
+        assert client.get("/auth/session").status_code == 200
+
+
+def same_session_on(instance: LiveServer, client):
+    """Return a client of another instance that carries this client's credential."""
+    other = CookieClient(instance.url) if client.transport == "cookie" else HeaderClient(instance.url)
+    other.replay_with(client.credential)
+    return other
+
+
+def shell(server: LiveServer, code: str) -> None:
+    server.shell("from django.contrib.auth import get_user_model\nU = get_user_model()\n" + code)
+
+
+def test_the_auth_check_reads_its_copies_from_redis(server, engine, signed_in):
+    warm(signed_in)
+    prefix = server.env["CACHE_KEY_PREFIX"]
+    keys = redis.Redis.from_url(REDIS_URL).keys(f"{prefix}:snap:*")
+    kinds = {str(key, "ascii").split(":")[2] if isinstance(key, bytes) else key.split(":")[2] for key in keys}
+    if engine == "cached_db":  # it serves through Redis outages, so it keeps no copies (snapshots.enabled)
+        assert not kinds & {"entry", "user"}
+    else:
+        assert {"entry", "user"} <= kinds
+
+
+def test_revoking_a_warm_session_ends_it_on_every_instance(server, other_instance, signed_in, second_device):
+    elsewhere = same_session_on(other_instance, second_device)
+    warm(second_device)
+    warm(elsewhere)
+    session_id = second_device.get("/auth/session").json()["session"]["id"]
+    assert signed_in.delete(f"/sessions/{session_id}").status_code == 204
+    assert elsewhere.get("/auth/session").status_code == 401
+    assert second_device.get("/auth/session").status_code == 401
+
+
+def test_revoke_others_ends_warm_sessions_at_once(signed_in, second_device):
+    warm(second_device)
+    assert signed_in.post("/sessions/revoke-others").json()["revoked"] >= 1
+    assert second_device.get("/auth/session").status_code == 401
+    assert signed_in.get("/auth/session").status_code == 200
+
+
+def test_password_change_ends_warm_sessions_on_every_instance(other_instance, signed_in, second_device):
+    elsewhere = same_session_on(other_instance, second_device)
+    warm(elsewhere)
+    body = {"current_password": PASSWORD, "new_password": "Another-good-pass-77"}
+    assert signed_in.post("/auth/password", json=body).status_code == 204
+    assert elsewhere.get("/auth/session").status_code == 401
+    assert signed_in.get("/auth/session").status_code == 200
+
+
+def test_password_set_outside_the_api_ends_warm_sessions(server, signed_in, username):
+    warm(signed_in)
+    shell(server, f"u = U.objects.get(username={username!r}); u.set_password('Changed-by-staff-9'); u.save()")
+    assert signed_in.get("/auth/session").status_code == 401
+
+
+def test_deactivation_ends_a_warm_session_on_every_instance(server, other_instance, signed_in, username):
+    elsewhere = same_session_on(other_instance, signed_in)
+    warm(signed_in)
+    warm(elsewhere)
+    shell(server, f"u = U.objects.get(username={username!r}); u.is_active = False; u.save()")
+    assert elsewhere.get("/auth/session").status_code == 401
+    assert signed_in.get("/auth/session").status_code == 401
+
+
+def test_deleting_the_user_ends_a_warm_session(server, signed_in, username):
+    warm(signed_in)
+    shell(server, f"U.objects.filter(username={username!r}).delete()")
+    assert signed_in.get("/auth/session").status_code == 401
+
+
+def test_staff_revocation_ends_a_warm_session(server, signed_in, username):
+    warm(signed_in)
+    code = "from sessions_api.models import UserSession\n"
+    shell(server, code + f"UserSession.objects.filter(user__username={username!r}).delete()")
+    assert signed_in.get("/auth/session").status_code == 401
+
+
+def test_logged_out_warm_credential_replayed_is_401(other_instance, signed_in):
+    warm(signed_in)
+    credential = signed_in.credential
+    elsewhere = same_session_on(other_instance, signed_in)
+    warm(elsewhere)
+    assert signed_in.post("/auth/logout").status_code == 204
+    signed_in.replay_with(credential)
+    assert signed_in.get("/auth/session").status_code == 401
+    assert elsewhere.get("/auth/session").status_code == 401
+
+
+def test_a_profile_change_shows_in_who_am_i_at_once(server, signed_in, username):
+    warm(signed_in)
+    shell(
+        server,
+        f"u = U.objects.get(username={username!r}); u.email = 'new@example.com'; u.is_staff = True; u.save()",
+    )
+    user = signed_in.get("/auth/session").json()["user"]
+    assert (user["email"], user["is_staff"]) == ("new@example.com", True)
+
+
+def test_reads_record_activity_once_per_interval_not_per_request(signed_in):
+    """SESSION_ACTIVITY_INTERVAL is 3 s here: the cached entry must follow the touch, or every read writes."""
+    time.sleep(3.2)
+    warm(signed_in)  # past the interval: this touches the entry once
+    touched = _last_activity(signed_in)
+    time.sleep(1.0)
+    warm(signed_in)  # within the interval of the touch: no write
+    assert _last_activity(signed_in) == touched
+
+
+def _last_activity(client) -> str:
+    sessions = client.get("/sessions").json()["sessions"]
+    return next(s["last_activity"] for s in sessions if s["current"])

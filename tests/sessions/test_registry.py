@@ -1,0 +1,79 @@
+"""The sessions a user can see and end, on every engine, signed_cookies included."""
+
+from __future__ import annotations
+
+from tests.support.clients import CookieClient, HeaderClient, new_username, register
+
+
+def test_list_shows_every_session_and_marks_the_current_one(signed_in, second_device):
+    sessions = signed_in.get("/sessions").json()["sessions"]
+    assert len(sessions) == 2
+    current = [s for s in sessions if s["current"]]
+    assert len(current) == 1
+    assert current[0]["id"] == signed_in.get("/auth/session").json()["session"]["id"]
+    assert set(current[0]) == {
+        "id",
+        "current",
+        "transport",
+        "created_at",
+        "last_activity",
+        "expiry_date",
+        "ip",
+        "user_agent",
+    }
+    assert current[0]["ip"] == "127.0.0.1"
+    assert "python-httpx" in current[0]["user_agent"]
+    for entry in sessions:
+        assert entry["id"] not in (signed_in.credential or "")
+        assert entry["id"] not in (second_device.credential or "")
+
+
+def test_revoking_one_session_ends_it_at_once(signed_in, second_device):
+    other_id = second_device.get("/auth/session").json()["session"]["id"]
+    assert signed_in.delete(f"/sessions/{other_id}").status_code == 204
+    ended = second_device.get("/auth/session")
+    assert ended.status_code == 401
+    assert ended.json()["code"] == "not_authenticated"
+    assert signed_in.get("/auth/session").status_code == 200
+    assert [s["id"] for s in signed_in.get("/sessions").json()["sessions"]] != [other_id]
+
+
+def test_a_revoked_credential_replayed_gets_401_even_on_data_endpoints(signed_in, second_device):
+    credential = second_device.credential
+    other_id = second_device.get("/auth/session").json()["session"]["id"]
+    signed_in.delete(f"/sessions/{other_id}")
+    second_device.replay_with(credential)
+    assert second_device.get("/session/data").status_code == 401
+    second_device.replay_with(credential)
+    assert second_device.get("/auth/session").status_code == 401
+
+
+def test_revoke_others_keeps_only_the_current_session(server, signed_in, second_device, username, transport):
+    third = CookieClient(server.url) if transport == "cookie" else HeaderClient(server.url)
+    third.login(username)
+    response = signed_in.post("/sessions/revoke-others")
+    assert response.status_code == 200
+    assert response.json() == {"revoked": 2}
+    assert second_device.get("/auth/session").status_code == 401
+    assert third.get("/auth/session").status_code == 401
+    assert signed_in.get("/auth/session").status_code == 200
+    assert len(signed_in.get("/sessions").json()["sessions"]) == 1
+
+
+def test_another_users_session_id_is_404_and_stays_alive(server, signed_in, transport):
+    stranger = CookieClient(server.url) if transport == "cookie" else HeaderClient(server.url)
+    name = new_username("stranger")
+    register(server.url, name)
+    stranger.login(name)
+    stranger_id = stranger.get("/auth/session").json()["session"]["id"]
+    response = signed_in.delete(f"/sessions/{stranger_id}")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+    assert signed_in.delete("/sessions/no-such-id").status_code == 404
+    assert stranger.get("/auth/session").status_code == 200
+
+
+def test_session_endpoints_need_a_login(client):
+    assert client.get("/sessions").status_code == 401
+    assert client.post("/sessions/revoke-others").status_code == 401
+    assert client.delete("/sessions/anything").status_code == 401

@@ -1,0 +1,104 @@
+"""Staff endpoints: list everyone's sessions, end a user's sessions, clear expired ones."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.clients import PASSWORD, CookieClient, new_username, register
+
+
+@pytest.fixture(scope="session")
+def staff_name(server) -> str:
+    name = new_username("staff")
+    server.shell(
+        "from django.contrib.auth.models import User;"
+        f"User.objects.create_user('{name}', password='{PASSWORD}', is_staff=True)"
+    )
+    return name
+
+
+@pytest.fixture
+def staff(server, staff_name):
+    client = CookieClient(server.url)
+    assert client.login(staff_name).status_code == 200
+    yield client
+    client.close()
+
+
+def test_staff_lists_all_sessions_page_by_page(server, staff):
+    names = [new_username() for _ in range(3)]
+    for name in names:
+        register(server.url, name)
+        CookieClient(server.url).login(name)
+    seen, cursor, pages = [], None, 0
+    while True:
+        response = staff.get("/admin/sessions", params={"cursor": cursor} if cursor else {})
+        assert response.status_code == 200
+        body = response.json()
+        seen += body["sessions"]
+        pages += 1
+        cursor = body["next"]
+        if cursor is None:
+            break
+    assert len({s["id"] for s in seen}) == len(seen) >= 4
+
+
+def test_staff_filters_by_user(server, staff):
+    name = new_username()
+    register(server.url, name)
+    user = CookieClient(server.url)
+    user.login(name)
+    user_id = user.get("/auth/session").json()["user"]["id"]
+    body = staff.get("/admin/sessions", params={"user": user_id}).json()
+    assert [s["user"] for s in body["sessions"]] == [user_id]
+    assert body["next"] is None
+
+
+def test_bad_staff_query_is_400(staff):
+    assert staff.get("/admin/sessions", params={"user": "abc"}).status_code == 400
+    bad_cursor = staff.get("/admin/sessions", params={"cursor": "garbage"})
+    assert bad_cursor.status_code == 400
+    assert bad_cursor.json()["code"] == "invalid"
+
+
+def test_staff_ends_all_sessions_of_a_user(server, staff):
+    name = new_username()
+    register(server.url, name)
+    devices = [CookieClient(server.url) for _ in range(2)]
+    for device in devices:
+        device.login(name)
+    user_id = devices[0].get("/auth/session").json()["user"]["id"]
+    response = staff.delete(f"/admin/users/{user_id}/sessions")
+    assert response.json() == {"revoked": 2}
+    assert all(device.get("/auth/session").status_code == 401 for device in devices)
+    assert staff.delete("/admin/users/999999999/sessions").status_code == 404
+
+
+def test_clear_expired_deletes_expired_sessions(server, staff):
+    import time
+
+    name = new_username()
+    register(server.url, name)
+    short = CookieClient(server.url)
+    short.login(name)
+    short.put("/session/expiry", json={"seconds": 1})
+    time.sleep(1.5)  # waiting for the clock, not for a server
+    response = staff.post("/admin/sessions/clear-expired")
+    assert response.status_code == 200
+    assert response.json()["deleted"] >= 1
+    assert staff.post("/admin/sessions/clear-expired").json()["deleted"] == 0
+
+
+def test_staff_endpoints_refuse_other_users(signed_in):
+    for method, path in (
+        ("get", "/admin/sessions"),
+        ("delete", "/admin/users/1/sessions"),
+        ("post", "/admin/sessions/clear-expired"),
+    ):
+        response = getattr(signed_in, method)(path)
+        assert response.status_code == 403
+        assert response.json()["code"] == "permission_denied"
+
+
+def test_staff_endpoints_need_a_login(client):
+    assert client.get("/admin/sessions").status_code == 401

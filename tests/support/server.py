@@ -1,0 +1,203 @@
+"""A live service under gunicorn, started on a free port and stopped by its PID."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from tests.support.services import POSTGRES_URL, free_port, port_open, postgres_admin, unique_name
+
+ROOT = Path(__file__).resolve().parents[2]
+PYTHON = sys.executable
+GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
+TEST_SECRET_KEY = "tests-only-insecure-key-0123456789abcdefghijklmnopqrstuvwxyz"
+
+BASE_ENV = {
+    "SECRET_KEY": TEST_SECRET_KEY,
+    "DEBUG": "0",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "SESSION_COOKIE_SECURE": "0",
+    "CSRF_COOKIE_SECURE": "0",
+    "SECURE_SSL_REDIRECT": "0",
+    "SECURE_HSTS_SECONDS": "0",
+    "LOGIN_FAILURES_PER_ADDRESS": "100000",  # every test logs in from 127.0.0.1
+    "AUDIT_LOG_LEVEL": "INFO",
+    # Django's advice for tests: a fast hasher. Tests about hashing ask for ARGON2_ENV instead.
+    "PASSWORD_HASHERS": "django.contrib.auth.hashers.MD5PasswordHasher",
+}
+ARGON2_ENV = {
+    "PASSWORD_HASHERS": "django.contrib.auth.hashers.Argon2PasswordHasher,"
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher"
+}
+
+
+def service_env(overrides: dict[str, str] | None = None) -> dict[str, str]:
+    """Return the environment of a service process: ours, minus anything the shell exported for tests."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SESSION_", "DATABASE_", "REDIS_"))}
+    env.update(BASE_ENV)
+    env.update(overrides or {})
+    return env
+
+
+def manage(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=check,
+        timeout=120,
+    )
+
+
+def stop_process(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:
+    """Stop a process we started: the signal, ten seconds' grace, then SIGKILL."""
+    if process.poll() is not None:
+        return
+    process.send_signal(sig)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+class Databases:
+    """Migrated template databases, cloned for each server (far faster than migrating each)."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+        self._sqlite_template: Path | None = None
+        self._postgres_template: str | None = None
+        self._postgres_names: list[str] = []
+
+    def sqlite_url(self) -> str:
+        if self._sqlite_template is None:
+            template = self.workdir / "template.sqlite3"
+            manage(service_env({"DATABASE_URL": f"sqlite:///{template}"}), "migrate", "--noinput", "-v0")
+            self._sqlite_template = template
+        copy = self.workdir / f"{unique_name('db')}.sqlite3"
+        shutil.copy(self._sqlite_template, copy)
+        return f"sqlite:///{copy}"
+
+    def postgres_url(self) -> str:
+        base = POSTGRES_URL.rsplit("/", 1)[0]
+        if self._postgres_template is None:
+            name = unique_name("sessauth_template")
+            postgres_admin(f'CREATE DATABASE "{name}"')
+            self._postgres_names.append(name)
+            manage(service_env({"DATABASE_URL": f"{base}/{name}"}), "migrate", "--noinput", "-v0")
+            self._postgres_template = name
+        name = unique_name("sessauth_test")
+        postgres_admin(f'CREATE DATABASE "{name}" TEMPLATE "{self._postgres_template}"')
+        self._postgres_names.append(name)
+        return f"{base}/{name}"
+
+    def drop_all(self) -> None:
+        for name in reversed(self._postgres_names):
+            try:
+                postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            except Exception as exc:
+                print(f"could not drop {name}: {exc}", file=sys.stderr)
+
+
+class LiveServer:
+    """gunicorn serving the API with the given environment."""
+
+    def __init__(
+        self,
+        env: dict[str, str],
+        log_path: Path,
+        workers: int = 2,
+        threads: int = 8,
+        command: list[str] | None = None,
+        cwd: Path = ROOT,
+    ) -> None:
+        self.env = env
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path
+        self.workers = workers
+        self.threads = threads
+        self.command = command  # another way to start it (the Dockerfile's CMD), binding self.port
+        self.cwd = cwd
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def gunicorn_command(self) -> list[str]:
+        return [
+            GUNICORN,
+            "api_project.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(self.workers),
+            "--threads",
+            str(self.threads),
+            "--worker-class",
+            "gthread",
+            "--timeout",
+            "60",
+            "--graceful-timeout",
+            "5",
+            "--log-level",
+            "warning",
+        ]
+
+    def start(self, timeout: float = 30.0) -> LiveServer:
+        command = self.command or self.gunicorn_command()
+        self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            command, cwd=self.cwd, env=self.env, stdout=self._log, stderr=self._log
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited with {self.process.returncode}: {self.log_tail()}")
+            if port_open("127.0.0.1", self.port) and self._answers():
+                return self
+            time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"server did not come up in {timeout}s: {self.log_tail()}")
+
+    def _answers(self) -> bool:
+        try:
+            return httpx.get(self.url + "/api/v1/auth/csrf", timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop_process(self.process, signal.SIGQUIT)  # gunicorn's quick shutdown: tests need no grace
+        if hasattr(self, "_log"):
+            self._log.close()
+
+    def log_tail(self, lines: int = 40) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def manage(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return manage(self.env, *args, check=check)
+
+    def shell(self, code: str) -> str:
+        """Run Python in the service's Django (for set-up a user cannot do over HTTP, e.g. staff users)."""
+        return self.manage("shell", "--no-imports", "-c", code).stdout
+
+    def __enter__(self) -> LiveServer:
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
