@@ -148,6 +148,10 @@ class LiveServer:
             "60",
             "--graceful-timeout",
             "5",
+            # Longer than httpx's own 5 s: the client drops an idle connection before the server does,
+            # so no request is ever sent on a connection gunicorn is closing at that moment.
+            "--keep-alive",
+            "30",
             "--log-level",
             "warning",
         ]
