@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from datetime import datetime, timedelta
 from importlib import import_module
@@ -14,7 +15,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from api_project.audit import audit_log
-from api_project.errors import TooLarge
+from api_project.errors import STORE_ERRORS, TooLarge
 from api_project.network import client_address
 from sessions_api import snapshots
 from sessions_api.models import LoginFailure, UserSession
@@ -97,9 +98,14 @@ def registry_entry_touch(*, entry: UserSession, session: SessionBase) -> None:
     now = timezone.now()
     if (now - entry.last_activity).total_seconds() < settings.SESSION_ACTIVITY_INTERVAL:
         return
+    if snapshots.paused():  # Redis is away: record the activity once it answers, not a timeout per read
+        return
     session.modified = True  # the middleware's save renews the store's expiry
     UserSession.objects.filter(pk=entry.pk).update(last_activity=now, expires_at=session.get_expiry_date())
-    snapshots.invalidate(snapshots.ENTRY, entry.pk)
+    # Redis went away just now. A read must not fail for it: the copy keeps the older activity time,
+    # which the auth check decides nothing on, and the next touch after Redis answers drops it.
+    with contextlib.suppress(*STORE_ERRORS):
+        snapshots.invalidate(snapshots.ENTRY, entry.pk)
 
 
 def registry_entry_delete(*, entry_id: Any) -> int:

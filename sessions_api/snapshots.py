@@ -14,6 +14,10 @@ from Redis in one round trip and from the database only on a miss. A copy is nev
   generation counter, read with the copy, bumped by every drop and compared in the same Lua call that
   fills. A reader that loaded a row just before a revocation cannot put it back after it.
 
+* After a Redis error a process reads from the database alone for ``PAUSE`` seconds, instead of
+  every signed-in request waiting out the Redis timeout. Drops are always tried: a revocation during
+  a cut is a 503 after one timeout, and works again as soon as Redis answers.
+
 The copies live in Redis, never in process memory, so a write on one instance holds on every other on
 the very next request. Without ``REDIS_URL`` nothing is cached and every read goes to the database.
 The user's copy leaves out the password hash (only its session HMAC, which the session holds anyway,
@@ -24,6 +28,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import cache
@@ -43,6 +48,7 @@ logger = logging.getLogger(__name__)
 ENTRY = "entry"
 USER = "user"
 ABSENT = b"-"  # the row does not exist: cached too, so replayed revoked sessions cost no query
+PAUSE = 5.0  # seconds a process leaves Redis alone after an error
 GENERATION_TIMEOUT = 24 * 3600  # far longer than any request between its read and its fill
 USER_NOT_COPIED = frozenset({"password", "last_login"})  # the copy holds the password's session HMAC
 UNSEEN_USER_FIELDS = frozenset({"last_login"})  # a save of only these changes nothing the copy holds
@@ -78,6 +84,21 @@ def enabled() -> bool:
     )
 
 
+class _Breaker:
+    """When this process last failed to reach Redis, so that it does not wait on it again at once."""
+
+    paused_until = 0.0
+
+    @classmethod
+    def open(cls) -> bool:
+        return time.monotonic() < cls.paused_until
+
+    @classmethod
+    def trip(cls, exc: BaseException, during: str) -> None:
+        cls.paused_until = time.monotonic() + PAUSE
+        logger.warning("snapshot cache unavailable on %s: %s", during, exc.__class__.__name__)
+
+
 @cache
 def _redis() -> tuple[Any, Any, Any, str]:
     from django_redis import get_redis_connection
@@ -95,12 +116,14 @@ def get_many(requests: Sequence[tuple[str, Any, Loader]]) -> list[dict[str, Any]
     """Return each (kind, id)'s copy, loading (and caching) the missing ones; None where there is no row."""
     if not enabled():
         return [load() for _, _, load in requests]
+    if _Breaker.open():  # the database is the truth: go on without the cache
+        return [load() for _, _, load in requests]
     client, fill, _, prefix = _redis()
     keys = [key for kind, ident, _ in requests for key in _keys(prefix, kind, ident)]
     try:
         found = client.mget(keys)
-    except STORE_ERRORS as exc:  # the database is the truth: go on without the cache
-        logger.warning("snapshot cache unavailable on read: %s", exc.__class__.__name__)
+    except STORE_ERRORS as exc:
+        _Breaker.trip(exc, "read")
         return [load() for _, _, load in requests]
     results: list[dict[str, Any] | None] = []
     for index, (_, _, load) in enumerate(requests):
@@ -116,7 +139,7 @@ def get_many(requests: Sequence[tuple[str, Any, Loader]]) -> list[dict[str, Any]
                 args=[generation or b"", value, settings.AUTH_CACHE_TIMEOUT],
             )
         except STORE_ERRORS as exc:
-            logger.warning("snapshot cache unavailable on fill: %s", exc.__class__.__name__)
+            _Breaker.trip(exc, "fill")
         results.append(data)
     return results
 
@@ -129,9 +152,19 @@ def invalidate(kind: str, ident: Any) -> None:
     transaction.on_commit(lambda: _drop_after_commit(kind, ident))
 
 
+def paused() -> bool:
+    """Tell whether this process has lately failed to reach Redis (and reads the database alone)."""
+    return enabled() and _Breaker.open()
+
+
 def _drop(kind: str, ident: Any) -> None:
+    """Drop a copy; raise a store error (a 503) when Redis cannot be told, so the write does not happen."""
     _, _, drop, prefix = _redis()
-    drop(keys=list(_keys(prefix, kind, ident)), args=[GENERATION_TIMEOUT])
+    try:
+        drop(keys=list(_keys(prefix, kind, ident)), args=[GENERATION_TIMEOUT])
+    except STORE_ERRORS as exc:
+        _Breaker.trip(exc, "drop")
+        raise
 
 
 def _drop_after_commit(kind: str, ident: Any) -> None:

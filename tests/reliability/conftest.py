@@ -78,6 +78,24 @@ def cached_db_server(
 
 
 @pytest.fixture(scope="module")
+def db_redis_server(
+    redis_proxy: TcpProxy, databases: Databases, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    """The ``db`` engine on the shared PostgreSQL; Redis (throttle, auth-check copies) behind the proxy."""
+    require_postgres()
+    server = start_server(
+        tmp_path_factory.mktemp("outage"),
+        "db-redis",
+        SESSION_ENGINE="db",
+        REDIS_URL=redis_proxy.url(),
+        DATABASE_URL=databases.postgres_url(),
+        SESSION_ACTIVITY_INTERVAL="1",  # activity is recorded during the cut too
+    )
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
 def own_database(own_postgres: PostgresCluster) -> str:
     """A migrated database on our own cluster."""
     url = own_postgres.create_database(unique_name("outage"))

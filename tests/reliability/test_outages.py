@@ -59,9 +59,11 @@ def assert_healthy(server: LiveServer) -> None:
         assert response.json()["status"] == "ok"
 
 
-def signed_in_client(server: LiveServer) -> HeaderClient:
-    name = new_username("outage")
-    assert register(server.url, name).status_code == 201
+def signed_in_client(server: LiveServer, name: str | None = None) -> HeaderClient:
+    """A client logged in as ``name``, or as a user registered for it."""
+    if name is None:
+        name = new_username("outage")
+        assert register(server.url, name).status_code == 201
     client = HeaderClient(server.url)
     assert client.login(name).status_code == 200
     return client
@@ -182,6 +184,42 @@ def test_cached_db_shows_writes_made_during_a_partition_once_it_heals(cached_db_
         assert other.get("/auth/session").status_code == 401
         other.replay_with(other_token)
         assert other.get("/session/data").json()["data"] == {}
+
+
+# --- db with Redis beside it: the auth check's copies and the login throttle live there ----------
+
+
+def test_db_engine_keeps_signed_in_reads_going_through_a_redis_partition_and_refuses_revocations(
+    db_redis_server, redis_proxy
+):
+    name = new_username("outage")
+    assert register(db_redis_server.url, name).status_code == 201
+    client = signed_in_client(db_redis_server, name)
+    other = signed_in_client(db_redis_server, name)  # the same user on another device
+    other_id = other.get("/auth/session").json()["session"]["id"]
+    assert client.put("/session/data/k", json={"value": "before"}).status_code == 201
+    for _ in range(ROUNDS):  # every worker holds copies of both sessions in Redis before the cut
+        assert client.get("/auth/session").status_code == 200
+        assert other.get("/auth/session").status_code == 200
+    with partition(redis_proxy):
+        for round_ in range(ROUNDS):
+            response, elapsed = timed(lambda: client.get("/auth/session"))
+            assert response.status_code == 200, response.text
+            assert elapsed < 1.0, f"who-am-I took {elapsed:.2f}s"
+            body = {"value": round_}
+            response, elapsed = timed(lambda: client.put("/session/data/k", json=body))  # noqa: B023
+            assert response.status_code == 200, response.text
+            assert elapsed < 1.0, f"a write took {elapsed:.2f}s"
+        # Ending a session must drop its copy first: with Redis unreachable it is refused, not half done.
+        assert_unavailable_within_a_second(lambda: client.delete(f"/sessions/{other_id}"))
+        assert_unavailable_within_a_second(lambda: other.post("/auth/logout"))
+        assert_unavailable_within_a_second(lambda: HeaderClient(db_redis_server.url).login("anyone"))
+    for _ in range(ROUNDS):
+        assert other.get("/auth/session").status_code == 200
+        assert client.get("/session/data/k").json()["value"] == ROUNDS - 1
+    assert client.delete(f"/sessions/{other_id}").status_code == 204
+    for _ in range(ROUNDS):  # no worker serves the copy it held from before the cut
+        assert other.get("/auth/session").status_code == 401
 
 
 # --- PostgreSQL ------------------------------------------------------------------------------
