@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+import itertools
 import random
 import statistics
 import time
@@ -12,9 +14,13 @@ import pytest
 from tests.support.clients import PASSWORD, CookieClient, HeaderClient, new_username, register
 from tests.support.server import ARGON2_ENV
 
+_DOCUMENTATION_PREFIX = int(ipaddress.IPv6Address("2001:db8::"))
+_addresses = itertools.count(random.randrange(1 << 64))  # noqa: S311 - test data, not crypto
+
 
 def random_address() -> str:
-    return f"198.51.100.{random.randint(1, 254)}"  # noqa: S311 - test data, not crypto
+    """A client address no other test of this run uses (so no other test's lock-out applies to it)."""
+    return str(ipaddress.IPv6Address(_DOCUMENTATION_PREFIX + next(_addresses)))
 
 
 def login(server, name: str, password: str, address: str) -> httpx.Response:
