@@ -16,35 +16,45 @@ import secrets
 import time
 from datetime import timedelta
 from functools import cache
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.utils import timezone
 
 from sessions_api.models import LoginFailure
 
+Limits = list[tuple[str, int]]  # (counter key, the most attempts it allows in the window)
+
 
 class FailureStore(Protocol):
-    def reserve(self, key: str, limit: int, window: int) -> tuple[str, int]:
-        """Reserve one attempt; return (a token to release it, 0) or ("", seconds to wait)."""
+    def reserve(self, limits: Limits, window: int) -> tuple[Any, int]:
+        """Reserve one attempt on every counter or none; return (a receipt, 0) or (None, seconds to wait)."""
 
-    def release(self, key: str, token: str) -> None:
+    def release(self, limits: Limits, receipt: Any) -> None:
         """Give a reserved attempt back (the login succeeded)."""
 
 
-# Reserve one attempt in one round trip: drop entries past the window, then add this attempt when the
-# window holds fewer than the limit; else answer the time of the limit-th newest entry (when a slot frees).
-# A refused attempt writes nothing, so a flood of them costs Redis one read each.
+# Reserve one attempt on all counters in one round trip: drop each counter's entries past the window;
+# when any counter is full, answer the time at which the last of them frees a slot and add nothing
+# (a flood of refused attempts writes nothing); else add this attempt to every counter.
 _RESERVE = """
-local now, window, limit = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-if redis.call('ZCARD', KEYS[1]) < limit then
-  redis.call('ZADD', KEYS[1], ARGV[1], ARGV[4])
-  redis.call('EXPIRE', KEYS[1], window)
-  return ''
+local now, window, token = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
+local frees = nil
+for i, key in ipairs(KEYS) do
+  local limit = tonumber(ARGV[3 + i])
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+  if redis.call('ZCARD', key) >= limit then
+    local blocking = redis.call('ZREVRANGE', key, limit - 1, limit - 1, 'WITHSCORES')
+    local at = tonumber(blocking[2]) or now
+    if frees == nil or at > frees then frees = at end
+  end
 end
-local blocking = redis.call('ZREVRANGE', KEYS[1], limit - 1, limit - 1, 'WITHSCORES')
-return blocking[2] or ARGV[1]
+if frees then return tostring(frees) end
+for _, key in ipairs(KEYS) do
+  redis.call('ZADD', key, now, token)
+  redis.call('EXPIRE', key, window)
+end
+return ''
 """
 
 
@@ -56,33 +66,40 @@ class RedisFailureStore:
         self._prefix = settings.CACHES["default"].get("KEY_PREFIX", "") + ":loginfail:"
         self._reserve = self._redis.register_script(_RESERVE)
 
-    def reserve(self, key: str, limit: int, window: int) -> tuple[str, int]:
+    def reserve(self, limits: Limits, window: int) -> tuple[Any, int]:
         now = time.time()
         token = f"{now:.6f}:{secrets.token_hex(4)}"
-        blocking = self._reserve(keys=[self._prefix + key], args=[f"{now:.6f}", window, limit, token])
-        if not blocking:
-            return token, 0
-        return "", max(1, math.ceil(float(blocking) + window - now))
+        keys = [self._prefix + key for key, _ in limits]
+        frees = self._reserve(keys=keys, args=[f"{now:.6f}", window, token, *(limit for _, limit in limits)])
+        if frees:
+            return None, max(1, math.ceil(float(frees) + window - now))
+        return token, 0
 
-    def release(self, key: str, token: str) -> None:
-        self._redis.zrem(self._prefix + key, token)
+    def release(self, limits: Limits, receipt: Any) -> None:
+        with self._redis.pipeline(transaction=False) as pipe:
+            for key, _ in limits:
+                pipe.zrem(self._prefix + key, receipt)
+            pipe.execute()
 
 
 class DatabaseFailureStore:
-    def reserve(self, key: str, limit: int, window: int) -> tuple[str, int]:
-        now = timezone.now()
-        # Autocommit: each attempt's row is visible to every other attempt before it counts.
-        row = LoginFailure.objects.create(key=key, at=now)
-        recent = LoginFailure.objects.filter(key=key, at__gt=now - timedelta(seconds=window))
-        if recent.count() <= limit:
-            return str(row.pk), 0
-        row.delete()
-        newest = recent.order_by("-at").values_list("at", flat=True)[limit - 1 : limit]
-        oldest = newest[0] if newest else now
-        return "", max(1, math.ceil((oldest + timedelta(seconds=window) - now).total_seconds()))
+    """One row per attempt and counter; autocommit, so each row is visible to every other attempt."""
 
-    def release(self, key: str, token: str) -> None:
-        LoginFailure.objects.filter(pk=int(token)).delete()
+    def reserve(self, limits: Limits, window: int) -> tuple[Any, int]:
+        now = timezone.now()
+        rows: list[int] = []
+        for key, limit in limits:
+            rows.append(LoginFailure.objects.create(key=key, at=now).pk)
+            recent = LoginFailure.objects.filter(key=key, at__gt=now - timedelta(seconds=window))
+            if recent.count() > limit:
+                self.release(limits, rows)
+                newest = recent.order_by("-at").values_list("at", flat=True)[limit - 1 : limit]
+                oldest = newest[0] if newest else now
+                return None, max(1, math.ceil((oldest + timedelta(seconds=window) - now).total_seconds()))
+        return rows, 0
+
+    def release(self, limits: Limits, receipt: Any) -> None:
+        LoginFailure.objects.filter(pk__in=receipt).delete()
 
 
 @cache
@@ -96,26 +113,18 @@ class LoginThrottle:
 
     def __init__(self, *, username: str, address: str | None) -> None:
         digest = hashlib.sha256(username.casefold().encode()).hexdigest()[:40]
-        self._limits = [(f"user:{digest}", settings.LOGIN_FAILURES_PER_USERNAME)]
+        self._limits: Limits = [(f"user:{digest}", settings.LOGIN_FAILURES_PER_USERNAME)]
         if address:
             self._limits.append((f"addr:{address}", settings.LOGIN_FAILURES_PER_ADDRESS))
-        self._tokens: list[tuple[str, str]] = []
+        self._receipt: Any = None
 
     def acquire(self) -> int:
         """Reserve the attempt on every counter; return 0, or the seconds to wait when one is full."""
-        store = failure_store()
-        window = settings.LOGIN_FAILURE_WINDOW
-        for key, limit in self._limits:
-            token, wait = store.reserve(key, limit, window)
-            if wait:
-                self.release()
-                return wait
-            self._tokens.append((key, token))
-        return 0
+        self._receipt, wait = failure_store().reserve(self._limits, settings.LOGIN_FAILURE_WINDOW)
+        return wait
 
     def release(self) -> None:
-        """Give the reserved attempts back: the login succeeded (or another counter refused it)."""
-        store = failure_store()
-        for key, token in self._tokens:
-            store.release(key, token)
-        self._tokens.clear()
+        """Give the reserved attempt back: the login succeeded."""
+        if self._receipt is not None:
+            failure_store().release(self._limits, self._receipt)
+            self._receipt = None
