@@ -3,8 +3,10 @@
 Django's SessionMiddleware saves the whole dictionary at the end of a request, so of two requests that
 change different keys of one session at once, the later save drops the earlier one's change. Here the
 store records which keys this request set or deleted, and ``save()`` takes a per-session lock, reloads
-what is stored, applies just those changes and writes. Whole-session operations (create, flush,
-cycle_key, clear) still write the whole dictionary: a new key is known to nobody else yet.
+what is stored, applies just those changes and writes (or, where the engine can, first tries one
+write that succeeds only if nothing changed since this request loaded the session). Whole-session
+operations (create, flush, cycle_key, clear) still write the whole dictionary: a new key is known to
+nobody else yet.
 """
 
 from __future__ import annotations
@@ -79,7 +81,7 @@ class MergingSessionMixin(SessionBase):
     def save(self, must_create: bool = False) -> None:
         if must_create or self._whole or self.session_key is None:
             super().save(must_create=must_create)
-        else:
+        elif not self.write_if_unchanged():
             with self.session_lock():
                 stored = self.load_stored()
                 if stored is None:
@@ -94,6 +96,14 @@ class MergingSessionMixin(SessionBase):
         self._changed.clear()
         self._deleted.clear()
         self._whole = False
+
+    def write_if_unchanged(self) -> bool:
+        """Write the whole session if the store still holds what this request loaded; tell whether it did.
+
+        An engine that can compare and write in one atomic step saves the common case, no concurrent
+        writer, without the lock; when it answers False the merge under the lock runs instead.
+        """
+        return False
 
     def session_lock(self) -> AbstractContextManager[Any]:
         """Return a context manager that holds this session's write lock."""

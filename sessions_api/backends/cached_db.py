@@ -26,6 +26,7 @@ ENDED_TIMEOUT = 60  # seconds; far longer than a read that raced the deletion ca
 
 class SessionStore(DBStore):
     engine_name = "cached_db"
+    compare_and_write = False  # its saves hold the row lock while they write the cache too
     cache_key_prefix = KEY_PREFIX
 
     def __init__(self, session_key: str | None = None) -> None:
