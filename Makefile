@@ -51,8 +51,11 @@ demo: $(STAMP)
 		CSRF_TRUSTED_ORIGINS=http://localhost:$(SPA_PORT) \
 		$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# Two workers (each with servers of its own) for most tests, then alone the ones that measure time.
+PYTEST_WORKERS ?= 2
 test: $(STAMP) browser-deps
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not serial"
+	$(BIN)/pytest -m serial
 
 # Headless Chromium for tests/browser, from Debian's packages; returns at once when it is there.
 browser-deps:

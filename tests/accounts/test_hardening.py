@@ -132,6 +132,7 @@ def test_passwords_are_hashed_with_argon2_and_old_pbkdf2_hashes_upgrade_at_login
     assert argon2_server.shell(read_hash).startswith("argon2")
 
 
+@pytest.mark.serial
 def test_login_timing_does_not_tell_accounts_apart(timing_server):
     """Unknown user, wrong password, inactive user, unusable password: medians within 15%."""
     argon2_server = timing_server
@@ -165,6 +166,7 @@ def test_login_timing_does_not_tell_accounts_apart(timing_server):
     assert max(medians.values()) <= 1.15 * min(medians.values()), medians
 
 
+@pytest.mark.serial
 def test_a_megabyte_password_is_refused_before_hashing(argon2_server):
     name = new_username()
     register(argon2_server.url, name)

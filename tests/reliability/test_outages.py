@@ -11,11 +11,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import httpx
+import pytest
 
 from tests.support.clients import HeaderClient, new_username, register
 from tests.support.proxy import TcpProxy
 from tests.support.server import LiveServer
 from tests.support.stores import PostgresCluster, RedisServer
+
+# Each test bounds how long an answer takes (503 within a second): run alone, not beside another worker.
+pytestmark = pytest.mark.serial
 
 # Workers of a live server each keep their own Redis and PostgreSQL connections; a few requests in a
 # row reach both of them (gunicorn hands connections out to whichever worker accepts first).

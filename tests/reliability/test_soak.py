@@ -27,7 +27,7 @@ def load_soak() -> ModuleType:
     return module
 
 
-@pytest.mark.slow
+@pytest.mark.serial
 def test_a_short_soak_answers_no_5xx_loses_no_write_and_does_not_grow(databases: Databases, tmp_path):
     require_postgres()
     require_redis()
