@@ -16,7 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
-logger = logging.getLogger("django.request")
+logger = logging.getLogger(__name__)
 
 try:  # django-redis wraps client errors in its own class
     from django_redis.exceptions import ConnectionInterrupted

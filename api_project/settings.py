@@ -332,13 +332,21 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"json": {"()": "api_project.logging.JsonFormatter"}},
     "handlers": {"stdout": {"class": "logging.StreamHandler", "stream": sys.stdout, "formatter": "json"}},
+    "root": {"handlers": ["stdout"], "level": "WARNING"},  # the service's own warnings (store errors)
     "loggers": {
         "audit": {
             "handlers": ["stdout"],
             "level": env.str("AUDIT_LOG_LEVEL", default="INFO"),
             "propagate": False,
         },
-        "django": {"handlers": ["stdout"], "level": env.str("DJANGO_LOG_LEVEL", default="WARNING")},
+        "django": {
+            "handlers": ["stdout"],
+            "level": env.str("DJANGO_LOG_LEVEL", default="WARNING"),
+            "propagate": False,
+        },
+        # Django logs every 4xx at WARNING: a signed-out visitor's 401, each refused login (which the
+        # audit log already records). Errors of the service itself, 5xx, stay on.
+        "django.request": {"level": env.str("DJANGO_REQUEST_LOG_LEVEL", default="ERROR")},
     },
 }
 
