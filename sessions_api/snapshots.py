@@ -15,8 +15,9 @@ from Redis in one round trip and from the database only on a miss. A copy is nev
   fills. A reader that loaded a row just before a revocation cannot put it back after it.
 
 * After a Redis error a process reads from the database alone for ``PAUSE`` seconds, instead of
-  every signed-in request waiting out the Redis timeout. Drops are always tried: a revocation during
-  a cut is a 503 after one timeout, and works again as soon as Redis answers.
+  every signed-in request waiting out the Redis timeout. Drops are tried unless Redis already failed
+  during the same request: a revocation during a cut is a 503 after one timeout, and works again as
+  soon as Redis answers.
 
 The copies live in Redis, never in process memory, so a write on one instance holds on every other on
 the very next request. Without ``REDIS_URL`` nothing is cached and every read goes to the database.
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -37,8 +39,10 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.signals import request_started
 from django.db import DEFAULT_DB_ALIAS, models, transaction
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from api_project.errors import STORE_ERRORS
 from sessions_api.models import UserSession
@@ -85,9 +89,10 @@ def enabled() -> bool:
 
 
 class _Breaker:
-    """When this process last failed to reach Redis, so that it does not wait on it again at once."""
+    """When this process, and this request, last failed to reach Redis, so as not to wait on it again."""
 
     paused_until = 0.0
+    request = threading.local()  # .failed: Redis failed during the request this thread is serving
 
     @classmethod
     def open(cls) -> bool:
@@ -96,7 +101,19 @@ class _Breaker:
     @classmethod
     def trip(cls, exc: BaseException, during: str) -> None:
         cls.paused_until = time.monotonic() + PAUSE
+        cls.request.failed = True
         logger.warning("snapshot cache unavailable on %s: %s", during, exc.__class__.__name__)
+
+    @classmethod
+    def failed_in_this_request(cls) -> bool:
+        return getattr(cls.request, "failed", False)
+
+
+def _request_started(**kwargs: Any) -> None:
+    _Breaker.request.failed = False
+
+
+request_started.connect(_request_started, dispatch_uid="snapshots.request_started")
 
 
 @cache
@@ -159,6 +176,8 @@ def paused() -> bool:
 
 def _drop(kind: str, ident: Any) -> None:
     """Drop a copy; raise a store error (a 503) when Redis cannot be told, so the write does not happen."""
+    if _Breaker.failed_in_this_request():  # a request waits out one Redis timeout, not two
+        raise RedisConnectionError("Redis did not answer earlier in this request")
     _, _, drop, prefix = _redis()
     try:
         drop(keys=list(_keys(prefix, kind, ident)), args=[GENERATION_TIMEOUT])
