@@ -88,14 +88,18 @@ class MergingSessionMixin(SessionBase):
                     # Ended elsewhere (logout, revocation, expiry) while this request ran:
                     # writing now would bring it back.
                     raise UpdateError
-                for key in self._deleted:
-                    stored.pop(key, None)
-                stored.update(self._changed)
-                self._session_cache = stored
+                self._session_cache = self.with_changes(stored)
                 super().save()
         self._changed.clear()
         self._deleted.clear()
         self._whole = False
+
+    def with_changes(self, stored: dict[str, Any]) -> dict[str, Any]:
+        """Return ``stored`` with this request's changes applied to it."""
+        for key in self._deleted:
+            stored.pop(key, None)
+        stored.update(self._changed)
+        return stored
 
     def write_if_unchanged(self) -> bool:
         """Write the whole session if the store still holds what this request loaded; tell whether it did.

@@ -1,30 +1,69 @@
-"""The ``cache`` engine: Django's, on Redis, with saves merged under a Redis lock."""
+"""The ``cache`` engine: Django's, on Redis, with saves that compare and set instead of locking.
+
+A save writes the session only if Redis still holds the exact bytes this request loaded (one Lua call:
+GET, compare, SET). When another request wrote in between, it reads what is there now, applies this
+request's changes to it and tries again. No lock is taken, so a busy session never waits on a lock's
+poll interval, and a worker that dies mid-save leaves nothing held.
+"""
 
 from __future__ import annotations
 
+from functools import cache as once
 from typing import Any
 
 from django.contrib.sessions.backends import cache
+from django.contrib.sessions.backends.base import UpdateError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from sessions_api.backends.base import MergingSessionMixin
 
-LOCK_TIMEOUT = 5.0  # seconds a crashed worker can hold a session's lock
+# Compare-and-set rounds before a save gives up (503): each lost round means another write landed.
+ATTEMPTS = 100
+
+_COMPARE_AND_SET = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+  return 1
+end
+return 0
+"""
+
+
+@once
+def _script(client: Any) -> Any:
+    return client.register_script(_COMPARE_AND_SET)
 
 
 class SessionStore(MergingSessionMixin, cache.SessionStore):
     engine_name = "cache"
-
-    def session_lock(self) -> Any:
-        return self._cache.lock(self.cache_key + ":lock", timeout=LOCK_TIMEOUT, blocking_timeout=LOCK_TIMEOUT)
-
-    def load_stored(self) -> dict[str, Any] | None:
-        return self._cache.get(self.cache_key)
+    _loaded_raw: bytes | None = None  # the stored bytes as this request loaded them
 
     def load(self) -> dict[str, Any]:
         # Django's version reads any cache error as "no session", which would log everyone out
         # during a Redis outage; here the error goes up and becomes a 503.
-        data = self._cache.get(self.cache_key)
-        if data is not None:
-            return data
+        client = self._cache.client
+        raw = client.get_client(write=True).get(client.make_key(self.cache_key))
+        if raw is not None:
+            self._loaded_raw = raw
+            return client.decode(raw)
         self._session_key = None
         return {}
+
+    def write_if_unchanged(self) -> bool:
+        client = self._cache.client
+        redis, key = client.get_client(write=True), client.make_key(self.cache_key)
+        expected, session = self._loaded_raw, self._get_session()
+        for _ in range(ATTEMPTS):
+            if expected is not None:  # None: not loaded by this request (it made the key itself)
+                self._session_cache = session
+                encoded = client.encode(session)
+                if _script(redis)(keys=[key], args=[expected, encoded, max(1, self.get_expiry_age())]):
+                    self._loaded_raw = encoded
+                    return True
+            expected = redis.get(key)
+            if expected is None:
+                # Ended elsewhere (logout, revocation, expiry) while this request ran: writing now
+                # would bring it back.
+                raise UpdateError
+            session = self.with_changes(client.decode(expected))
+        raise RedisTimeoutError(f"session still contended after {ATTEMPTS} compare-and-set rounds")

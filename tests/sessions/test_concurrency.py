@@ -2,9 +2,10 @@
 
 Django's SessionMiddleware saves the whole dictionary at the end of each request, so of two requests
 that change different keys at once, the later save drops the other's key. Our engines save only the
-keys a request changed, under a per-session lock. ``test_stock_django_session_saving_loses_keys`` runs
-the very same load against Django's own db engine and shows it losing keys (three runs on
-PostgreSQL kept 12, 11 and 11 of 51), so the guarantee measured here is real.
+keys a request changed: merged under a row or file lock, or by compare-and-set on Redis.
+``test_stock_django_session_saving_loses_keys`` runs the very same load against Django's own db engine
+and shows it losing keys (three runs on PostgreSQL kept 12, 11 and 11 of 51), so the guarantee
+measured here is real.
 """
 
 from __future__ import annotations
