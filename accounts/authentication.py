@@ -45,12 +45,28 @@ def session_user(request: HttpRequest) -> Any:
     if user is None or not user.is_active:
         _end(request, entry_id=entry.pk, reason="inactive")
         raise SessionEnded()
-    if not constant_time_compare(session.get(HASH_SESSION_KEY, ""), user_session_auth_hash(user=user)):
+    if not _hash_verified(session, user):
         _end(request, entry_id=entry.pk, reason="password_changed")
         raise SessionEnded()
     request.session_entry = entry  # type: ignore[attr-defined]
     services.registry_entry_touch(entry=entry, session=session)
     return user
+
+
+def _hash_verified(session: Any, user: Any) -> bool:
+    """Tell whether the session's password HMAC is the user's, as Django's ``get_user`` does.
+
+    One made with a key of ``SECRET_KEY_FALLBACKS`` still verifies, and is replaced by the current one.
+    """
+    session_hash, current = session.get(HASH_SESSION_KEY, ""), user_session_auth_hash(user=user)
+    if constant_time_compare(session_hash, current):
+        return True
+    if session_hash and any(
+        constant_time_compare(session_hash, fallback) for fallback in user.get_session_auth_fallback_hash()
+    ):
+        session[HASH_SESSION_KEY] = current
+        return True
+    return False
 
 
 def session_user_or_none(request: HttpRequest) -> Any:

@@ -42,6 +42,8 @@ if not SECRET_KEY:
     if not DEBUG:
         fail("SECRET_KEY is not set: export SECRET_KEY=<50+ random characters>, or DEBUG=1 for development.")
     SECRET_KEY = _development_secret_key()
+# Old keys, while rotating: signatures and sessions made with them stay valid (comma-separated).
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 ROOT_URLCONF = "api_project.urls"

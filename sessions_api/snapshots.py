@@ -22,7 +22,8 @@ from Redis in one round trip and from the database only on a miss. A copy is nev
 The copies live in Redis, never in process memory, so a write on one instance holds on every other on
 the very next request. Without ``REDIS_URL`` nothing is cached and every read goes to the database.
 The user's copy leaves out the password hash (only its session HMAC, which the session holds anyway,
-is kept): the model instance built from it loads the password from the database if anything reads it.
+is kept, with the name of the SECRET_KEY that made it): the model instance built from it loads the
+password from the database if anything reads it.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from django.core.exceptions import ValidationError
 from django.core.signals import request_started
 from django.db import DEFAULT_DB_ALIAS, models, transaction
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from django.utils.crypto import salted_hmac
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from api_project.errors import STORE_ERRORS
@@ -242,7 +244,11 @@ def user_request(user_id: Any) -> tuple[str, Any, Loader]:
             return None
         if user is None:
             return None
-        return {**dump_instance(user, leave_out=USER_NOT_COPIED), "_auth_hash": user.get_session_auth_hash()}
+        return {
+            **dump_instance(user, leave_out=USER_NOT_COPIED),
+            "_auth_hash": user.get_session_auth_hash(),
+            "_key_id": _key_id(),
+        }
 
     return USER, user_id, load
 
@@ -255,10 +261,21 @@ def user_from(data: dict[str, Any] | None) -> Any:
     if data is None:
         return None
     data = dict(data)
-    auth_hash = data.pop("_auth_hash")
+    auth_hash, key_id = data.pop("_auth_hash"), data.pop("_key_id", None)
     user = load_instance(get_user_model(), data)
-    user._snapshot_auth_hash = auth_hash
+    if key_id == _key_id():  # else made with another SECRET_KEY: the password loads from the database
+        user._snapshot_auth_hash = auth_hash
     return user
+
+
+@cache
+def _key_id() -> str:
+    """Name the SECRET_KEY that session HMACs are made with, without revealing anything of it.
+
+    Instances that share Redis may run with different keys for a while (a rotation rolled out one by
+    one); an HMAC made with another key than this process's would end every session it checks.
+    """
+    return salted_hmac("sessions_api.snapshots.key_id", "", algorithm="sha256").hexdigest()[:16]
 
 
 # --- invalidation on every write -----------------------------------------------------------------

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 import pytest
 import redis
 
+from tests.conftest import make_client
 from tests.support.clients import PASSWORD, CookieClient, HeaderClient
 from tests.support.server import LiveServer
 from tests.support.services import REDIS_URL, require_redis, unique_name
@@ -30,6 +31,15 @@ def other_instance(server: LiveServer, server_pool) -> Iterator[LiveServer]:
     """A second instance of the service on the same database, Redis and session directory."""
     log = server_pool.workdir / f"{unique_name('instance2')}.log"
     with LiveServer(dict(server.env), log) as instance:
+        yield instance
+
+
+@pytest.fixture(scope="session")
+def rotated_instance(server: LiveServer, server_pool) -> Iterator[LiveServer]:
+    """A second instance that has moved on to a new SECRET_KEY, the old one kept as a fallback."""
+    old_key = server.env["SECRET_KEY"]
+    env = {**server.env, "SECRET_KEY": "rotated-" + old_key[::-1], "SECRET_KEY_FALLBACKS": old_key}
+    with LiveServer(env, server_pool.workdir / f"{unique_name('rotated')}.log") as instance:
         yield instance
 
 
@@ -148,3 +158,13 @@ def test_reads_record_activity_once_per_interval_not_per_request(signed_in):
 def _last_activity(client) -> str:
     sessions = client.get("/sessions").json()["sessions"]
     return next(s["last_activity"] for s in sessions if s["current"])
+
+
+def test_rotating_the_secret_key_ends_no_session(server, rotated_instance, signed_in, username, transport):
+    """Both instances share Redis, where the user's copy holds the session HMAC made with the old key."""
+    warm(signed_in)
+    assert same_session_on(rotated_instance, signed_in).get("/auth/session").status_code == 200
+    fresh = make_client(rotated_instance, transport)
+    assert fresh.login(username).status_code == 200
+    assert fresh.get("/auth/session").status_code == 200
+    assert fresh.get("/auth/session").status_code == 200
