@@ -16,6 +16,7 @@ from django.contrib.auth import (
 )
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.http import HttpRequest
 from rest_framework.exceptions import Throttled, ValidationError
 
@@ -40,7 +41,8 @@ def user_login(*, request: HttpRequest, username: str, password: str, transport:
         audit_log("login_failed", request=request, username=username[:150])
         raise InvalidCredentials()
     throttle.release()
-    _start_session(request=request, user=user, transport=transport)
+    with transaction.atomic():  # the registry entry, last_login and (db) the session: one commit
+        _start_session(request=request, user=user, transport=transport)
     audit_log("login", request=request, user_id=user.pk, session_id=request.session.get(REGISTRY_KEY))
     return user
 
