@@ -35,7 +35,11 @@ def session_user(request: HttpRequest) -> Any:
     user_id = session.get(SESSION_KEY)
     if user_id is None:
         return None
-    entry, user = session_user_get(entry_id=session.get(REGISTRY_KEY), user_id=user_id)
+    entry, user = session_user_get(
+        entry_id=session.get(REGISTRY_KEY),
+        user_id=user_id,
+        prefetched=getattr(session, "prefetched_snapshots", None),
+    )
     if entry is None or str(entry.user_id) != str(user_id):
         _end(request, entry_id=None, reason="revoked")
         raise SessionEnded()

@@ -15,11 +15,17 @@ def user_get(*, user_id: Any) -> Any:
     return get_user_model()._default_manager.filter(pk=user_id).first()
 
 
-def session_user_get(*, entry_id: Any, user_id: Any) -> tuple[UserSession | None, Any]:
-    """Return a session's registry entry and its user: one Redis round trip when both are cached."""
+def session_user_get(
+    *, entry_id: Any, user_id: Any, prefetched: snapshots.Prefetched | None = None
+) -> tuple[UserSession | None, Any]:
+    """Return a session's registry entry and its user: one Redis round trip when both are cached.
+
+    None at all when the session engine read both copies with the session (``prefetched``).
+    """
     if not isinstance(entry_id, str) or not entry_id:
         return None, None
-    entry, user = snapshots.get_many([snapshots.entry_request(entry_id), snapshots.user_request(user_id)])
+    requests = [snapshots.entry_request(entry_id), snapshots.user_request(user_id)]
+    entry, user = snapshots.get_many(requests, prefetched)
     return snapshots.entry_from(entry), snapshots.user_from(user)
 
 

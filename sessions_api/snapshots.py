@@ -131,19 +131,43 @@ def _keys(prefix: str, kind: str, ident: Any) -> tuple[str, str]:
     return f"{prefix}{kind}:{ident}", f"{prefix}{kind}:{ident}:gen"
 
 
-def get_many(requests: Sequence[tuple[str, Any, Loader]]) -> list[dict[str, Any] | None]:
-    """Return each (kind, id)'s copy, loading (and caching) the missing ones; None where there is no row."""
+Prefetched = dict[tuple[str, str], tuple[Any, Any]]  # (kind, id) -> (copy, generation) as Redis held them
+
+
+def prefetch_prefix() -> str:
+    """Return the key prefix of the copies for a caller that reads them in its own Redis call, or "".
+
+    The ``cache`` session engine reads the session and its two copies in one Lua call (``"kind:id"``
+    and ``"kind:id:gen"`` after this prefix); "" when copies are off or Redis lately failed.
+    """
+    if not enabled() or _Breaker.open():
+        return ""
+    return _redis()[3]
+
+
+def get_many(
+    requests: Sequence[tuple[str, Any, Loader]], prefetched: Prefetched | None = None
+) -> list[dict[str, Any] | None]:
+    """Return each (kind, id)'s copy, loading (and caching) the missing ones; None where there is no row.
+
+    ``prefetched`` holds copies (and their generations) read moments ago with the session, in the same
+    atomic Redis call: when it has every one asked for, this makes no round trip of its own.
+    """
     if not enabled():
         return [load() for _, _, load in requests]
     if _Breaker.open():  # the database is the truth: go on without the cache
         return [load() for _, _, load in requests]
     client, fill, _, prefix = _redis()
     keys = [key for kind, ident, _ in requests for key in _keys(prefix, kind, ident)]
-    try:
-        found = client.mget(keys)
-    except STORE_ERRORS as exc:
-        _Breaker.trip(exc, "read")
-        return [load() for _, _, load in requests]
+    wanted = [(kind, str(ident)) for kind, ident, _ in requests]
+    if prefetched and all(want in prefetched for want in wanted):
+        found = [value for want in wanted for value in prefetched[want]]
+    else:
+        try:
+            found = client.mget(keys)
+        except STORE_ERRORS as exc:
+            _Breaker.trip(exc, "read")
+            return [load() for _, _, load in requests]
     results: list[dict[str, Any] | None] = []
     for index, (_, _, load) in enumerate(requests):
         raw, generation = found[2 * index], found[2 * index + 1]
