@@ -6,21 +6,34 @@ frozen process, a proxy or balancer that stopped forwarding): the client would w
 forever, and so would the request. Here each wait ends after ``DATABASE_REPLY_TIMEOUT`` seconds (the
 statement timeout and one more by default, so a statement the server would end anyway is never cut
 short): the connection, in an unknown state, is closed, and the request answers 503.
+
+Django's health check (``CONN_HEALTH_CHECKS``) sends ``SELECT 1`` before the first query of every
+request, a round trip as long as the query itself on a short request. Here it is skipped when the
+connection answered within the last ``HEALTH_CHECK_AFTER_IDLE`` seconds and the server has sent
+nothing since (a server that shuts down or ends the connection says so, or closes the socket, and
+either makes it readable): such a connection is as likely to work as one that answers ``SELECT 1``
+now. A connection idle for longer, or with anything to read, is checked as Django does.
 """
 
 from __future__ import annotations
 
+import select
+import time
 from typing import Any
 
 import psycopg
 from django.conf import settings
 from django.db.backends.postgresql import base
 
+HEALTH_CHECK_AFTER_IDLE = 1.0  # seconds since the connection's last answer
+
 
 class Connection(psycopg.Connection):
+    answered_at = 0.0  # time.monotonic() of the last reply
+
     def wait(self, gen: Any, interval: float = 0.1, timeout: float | None = None) -> Any:
         try:
-            return super().wait(
+            result = super().wait(
                 gen,
                 interval=interval,
                 timeout=settings.DATABASE_REPLY_TIMEOUT if timeout is None else timeout,
@@ -28,12 +41,33 @@ class Connection(psycopg.Connection):
         except psycopg.errors._WaitTimeout as exc:  # psycopg's own, raised by the wait above
             self.pgconn.finish()
             raise psycopg.OperationalError("PostgreSQL did not answer in time; connection closed") from exc
+        self.answered_at = time.monotonic()
+        return result
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
+    health_check_done: bool  # Django's: whether this request's connection has been checked
+
     def get_new_connection(self, conn_params: Any) -> Any:
         connection = super().get_new_connection(conn_params)
         # Django connects with psycopg.connect(); the connection becomes one of ours, which differs only
         # in wait() (psycopg's Connection has no slots, so the switch is safe).
         connection.__class__ = Connection
         return connection
+
+    def close_if_health_check_failed(self) -> None:
+        if self.connection is not None and not self.health_check_done and _answered_lately(self.connection):
+            self.health_check_done = True
+            return
+        super().close_if_health_check_failed()
+
+
+def _answered_lately(connection: Any) -> bool:
+    """Tell whether the connection answered lately and nothing has arrived since (no goodbye)."""
+    if time.monotonic() - getattr(connection, "answered_at", 0.0) >= HEALTH_CHECK_AFTER_IDLE:
+        return False
+    try:
+        readable, _, _ = select.select([connection.fileno()], [], [], 0)
+    except (OSError, ValueError, psycopg.Error):
+        return False
+    return not readable
