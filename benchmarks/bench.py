@@ -74,7 +74,12 @@ def run_ours(engine: str, args: argparse.Namespace, database: str) -> dict[str, 
         port, base = server.port, f"http://127.0.0.1:{server.port}"
         headers = common.login_ours(port)
         data_url = f"{base}/api/v1/session/data/{DATA_KEY}"
-        common.request("PUT", port, f"/api/v1/session/data/{DATA_KEY}", {"value": "v"}, headers)
+        _, _, cookies, _ = common.request(
+            "PUT", port, f"/api/v1/session/data/{DATA_KEY}", {"value": "v"}, headers
+        )
+        if "sessionid" in cookies:  # signed_cookies: the data is in the cookie, so the reads need the new one
+            sid, csrf = cookies["sessionid"].value, headers["X-CSRFToken"]
+            headers = {**headers, "Cookie": f"sessionid={sid}; csrftoken={csrf}"}
         load = args.load
         results["whoami"] = common.wrk(load, f"{base}/api/v1/auth/session", headers=headers)
         results["data-get"] = common.wrk(load, data_url, headers=headers)
