@@ -20,7 +20,7 @@ def session_user_get(
 ) -> tuple[UserSession | None, Any]:
     """Return a session's registry entry and its user: one Redis round trip when both are cached.
 
-    None at all when the session engine read both copies with the session (``prefetched``).
+    No round trip of its own when the session engine read both copies with the session (``prefetched``).
     """
     if not isinstance(entry_id, str) or not entry_id:
         return None, None

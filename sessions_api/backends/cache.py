@@ -71,10 +71,9 @@ class SessionStore(MergingSessionMixin, cache.SessionStore):
     def load(self) -> dict[str, Any]:
         # Django's version reads any cache error as "no session", which would log everyone out
         # during a Redis outage; here the error goes up and becomes a 503.
-        client = self._cache.client
-        redis, key = client.get_client(write=True), client.make_key(self.cache_key)
+        client, redis, keys = self._redis_keys()
         prefix = snapshots.prefetch_prefix() if settings.SESSION_CACHE_ALIAS == "default" else ""
-        found = _scripts(redis)[0](keys=[key, client.make_key(self.cache_key + HINT_SUFFIX)], args=[prefix])
+        found = _scripts(redis)[0](keys=keys, args=[prefix])
         if found[0] is None:
             self._session_key = None
             return {}
@@ -91,20 +90,19 @@ class SessionStore(MergingSessionMixin, cache.SessionStore):
         whole = must_create or self._whole or self.session_key is None
         super().save(must_create)  # the compare-and-set writes the hint itself
         if whole and self.session_key is not None and (hint := self._hint()):
-            client = self._cache.client
-            hint_key = client.make_key(self.cache_key + HINT_SUFFIX)
-            client.get_client(write=True).set(hint_key, hint, ex=max(1, self.get_expiry_age()))
+            _, redis, (_, hint_key) = self._redis_keys()
+            redis.set(hint_key, hint, ex=max(1, self.get_expiry_age()))
 
     def delete(self, session_key: str | None = None) -> None:
-        session_key = session_key or self.session_key
+        if session_key is None:
+            session_key = self.session_key
         if session_key is not None:
             stored = self.cache_key_prefix + session_key
             self._cache.delete_many([stored, stored + HINT_SUFFIX])
 
     def write_if_unchanged(self) -> bool:
-        client = self._cache.client
-        redis, key = client.get_client(write=True), client.make_key(self.cache_key)
-        keys = [key, client.make_key(self.cache_key + HINT_SUFFIX)]
+        client, redis, keys = self._redis_keys()
+        key = keys[0]
         expected, session = self._loaded_raw, self._get_session()
         for _ in range(ATTEMPTS):
             if expected is not None:  # None: not loaded by this request (it made the key itself)
@@ -122,6 +120,12 @@ class SessionStore(MergingSessionMixin, cache.SessionStore):
                 raise UpdateError
             session = self.with_changes(client.decode(expected))
         raise RedisTimeoutError(f"session still contended after {ATTEMPTS} compare-and-set rounds")
+
+    def _redis_keys(self) -> tuple[Any, Any, list[str]]:
+        """Return django-redis's client, the Redis connection and the keys of the session and its hint."""
+        client = self._cache.client
+        keys = [client.make_key(self.cache_key), client.make_key(self.cache_key + HINT_SUFFIX)]
+        return client, client.get_client(write=True), keys
 
     def _hint(self) -> str:
         """Return "<registry entry id>\\n<user id>" of a signed-in session, else ""."""
