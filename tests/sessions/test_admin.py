@@ -40,7 +40,7 @@ def test_staff_revoke_a_session_from_the_admin(sqlite_server):
         assert listing.status_code == 200
         assert victim_id in listing.text
         assert "Add user session" not in listing.text  # read-only: nothing to add
-        browser.post(
+        done = browser.post(
             "/admin/sessions_api/usersession/",
             data={
                 "csrfmiddlewaretoken": form_token(listing.text),
@@ -49,6 +49,7 @@ def test_staff_revoke_a_session_from_the_admin(sqlite_server):
                 "index": "0",
             },
         )
+        assert "1 session(s) revoked." in done.text  # the admin's messages work outside the API
         assert victim_id not in browser.get("/admin/sessions_api/usersession/").text
 
     assert victim.get("/auth/session").status_code == 401
