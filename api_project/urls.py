@@ -2,12 +2,15 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from accounts import urls as accounts_urls
 from api_project import errors
 from api_project.health import HealthView
+from sessions_api import urls as sessions_urls
 
+# One level under api/v1/, not an include per app: each level is a resolver that every request walks.
 api_v1: list[URLPattern | URLResolver] = [
-    path("", include("accounts.urls")),
-    path("", include("sessions_api.urls")),
+    *accounts_urls.urlpatterns,
+    *sessions_urls.urlpatterns,
     path("health", HealthView.as_view(), name="health"),
 ]
 
