@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.sessions.backends.base import VALID_KEY_CHARS, SessionBase, UpdateError
+from django.utils.crypto import get_random_string
 
 _MISSING = object()
 _KEY_CHARS = frozenset(VALID_KEY_CHARS)
@@ -27,6 +28,7 @@ class MergingSessionMixin(SessionBase):
 
     engine_name = "custom"
     merges_concurrent_writes = True
+    keeps_records = True  # the session is a record in a store (all but signed_cookies)
 
     def __init__(self, session_key: str | None = None) -> None:
         self._changed: dict[str, Any] = {}
@@ -73,8 +75,25 @@ class MergingSessionMixin(SessionBase):
         self._whole = True
 
     def cycle_key(self) -> None:
-        super().cycle_key()
+        if not self.keeps_records:
+            super().cycle_key()
+            self._whole = True
+            return
+        # Django's writes the data under a new key at once, and the request's save writes it again
+        # (a login: four statements and a round trip more). Here, as after flush(), the save at the end
+        # of the request creates the new record, once, with everything the request put in it.
+        data, key = self._session, self.session_key
+        self._session_key = None
+        self._session_cache = data
+        self.modified = True
         self._whole = True
+        if key:
+            self.delete(key)
+
+    def _get_new_session_key(self) -> str:
+        # A new record is always written with must_create, which every engine refuses for a key that
+        # exists (create() then draws another); Django's asking the store first was a round trip more.
+        return get_random_string(32, VALID_KEY_CHARS)
 
     # --- saving ------------------------------------------------------------------------------
 
