@@ -10,7 +10,7 @@ SCENARIOS = {
     "whoami": "GET /auth/session",
     "data-get": "GET /session/data/{key}",
     "put": "PUT /session/data/{key}",
-    "sessions": "GET /sessions",
+    "sessions": "GET /sessions (its own session only)",
     "login": "POST /auth/login (16 conns)",
     "login1": "login, one at a time",
     "login-throttled": "POST /auth/login, throttled",
