@@ -148,29 +148,15 @@ def _login_and_hash(
     Alternating the two, in a process of the service's own settings, exposes both to the same moment
     of the machine: a hash here moves by 5-10% from one minute to the next with what else runs.
     """
-    common.request("POST", port, "/api/v1/auth/login", body, headers)  # untimed: waits out anything queued
-    logins, hashes = [], []
+    hashes: list[float] = []
     with Hasher(env) as hasher:
         hasher.time_one()  # untimed: the first check also loads the hasher
-        for _ in range(count):
-            started = time.perf_counter()
-            status, *_ = common.request("POST", port, "/api/v1/auth/login", body, headers)
-            logins.append((time.perf_counter() - started) * 1000)
-            if status != 200:
-                raise RuntimeError(f"login returned {status}")
+
+        def one_hash() -> None:
             hashes.append(hasher.time_one())
-    results = {}
-    for name, times in (("login1", logins), ("hash", hashes)):
-        median = statistics.median(times)
-        results[name] = {
-            "rps": 1000 / median,
-            "p50": median,
-            "p99": max(times),
-            "requests": count,
-            "non2xx": 0,
-            "socket_errors": 0,
-        }
-    return results
+
+        login1 = common.sequential_logins(port, "/api/v1/auth/login", body, headers, count, one_hash)
+    return {"login1": login1, "hash": common.timings(hashes)}
 
 
 def run_stock(engine: str, args: argparse.Namespace, conn_max_age: int = 60) -> dict[str, dict[str, Any]]:
