@@ -18,7 +18,7 @@ help:
 	@echo "make hadolint - lint the Dockerfile"
 	@echo "make schema  - regenerate openapi.yaml"
 	@echo "make soak    - two minutes of mixed traffic on gunicorn + PostgreSQL + Redis (README, Reliability)"
-	@echo "make bench   - benchmarks against stock Django + DRF (PostgreSQL, Redis, wrk; ~15 min)"
+	@echo "make bench   - benchmarks against stock Django + DRF (PostgreSQL, Redis, wrk; ~20 min; --engines all: ~30)"
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON)"; exit 1; }
