@@ -87,9 +87,11 @@ class SessionStore(MergingSessionMixin, cache.SessionStore):
         return client.decode(found[0])
 
     def save(self, must_create: bool = False) -> None:
-        whole = must_create or self._whole or self.session_key is None
+        if self.session_key is None:
+            return self.create()  # which saves again, with a key, and writes the hint then
+        whole = must_create or self._whole
         super().save(must_create)  # the compare-and-set writes the hint itself
-        if whole and self.session_key is not None and (hint := self._hint()):
+        if whole and (hint := self._hint()):
             _, redis, (_, hint_key) = self._redis_keys()
             redis.set(hint_key, hint, ex=max(1, self.get_expiry_age()))
 
