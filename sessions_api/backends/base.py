@@ -28,7 +28,6 @@ class MergingSessionMixin(SessionBase):
 
     engine_name = "custom"
     merges_concurrent_writes = True
-    keeps_records = True  # the session is a record in a store (all but signed_cookies)
 
     def __init__(self, session_key: str | None = None) -> None:
         self._changed: dict[str, Any] = {}
@@ -75,10 +74,6 @@ class MergingSessionMixin(SessionBase):
         self._whole = True
 
     def cycle_key(self) -> None:
-        if not self.keeps_records:
-            super().cycle_key()
-            self._whole = True
-            return
         # Django's writes the data under a new key at once, and the request's save writes it again
         # (a login: four statements and a round trip more). Here, as after flush(), the save at the end
         # of the request creates the new record, once, with everything the request put in it.

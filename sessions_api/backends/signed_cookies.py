@@ -26,7 +26,6 @@ _TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01
 class SessionStore(MergingSessionMixin, signed_cookies.SessionStore):
     engine_name = "signed_cookies"
     merges_concurrent_writes = False
-    keeps_records = False  # the data is the key: Django's cycle_key re-signs it
 
     @property
     def data_max_bytes(self) -> int:
@@ -38,6 +37,9 @@ class SessionStore(MergingSessionMixin, signed_cookies.SessionStore):
 
     def save(self, must_create: bool = False) -> None:
         signed_cookies.SessionStore.save(self, must_create)
+
+    def cycle_key(self) -> None:
+        signed_cookies.SessionStore.cycle_key(self)  # the data is the key: a new key is the data re-signed
 
     def _validate_session_key(self, key: Any) -> bool:
         return isinstance(key, str) and 8 <= len(key) <= MAX_TOKEN_LENGTH and _TOKEN_CHARS.issuperset(key)
