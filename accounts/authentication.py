@@ -39,6 +39,7 @@ def session_user(request: HttpRequest) -> Any:
         entry_id=session.get(REGISTRY_KEY),
         user_id=user_id,
         prefetched=getattr(session, "prefetched_snapshots", None),
+        joined=getattr(session, "joined_rows", None),
     )
     if entry is None or str(entry.user_id) != str(user_id):
         _end(request, entry_id=None, reason="revoked")

@@ -16,14 +16,22 @@ def user_get(*, user_id: Any) -> Any:
 
 
 def session_user_get(
-    *, entry_id: Any, user_id: Any, prefetched: snapshots.Prefetched | None = None
+    *,
+    entry_id: Any,
+    user_id: Any,
+    prefetched: snapshots.Prefetched | None = None,
+    joined: tuple[str, UserSession | None, Any] | None = None,
 ) -> tuple[UserSession | None, Any]:
     """Return a session's registry entry and its user: one Redis round trip when both are cached.
 
-    No round trip of its own when the session engine read both copies with the session (``prefetched``).
+    No round trip of its own when the session engine read both with the session: their copies
+    (``prefetched``, the ``cache`` engine) or their rows (``joined``: the row's entry id, the entry and
+    its user, the ``db`` engines), each used only when it is of the entry asked for.
     """
     if not isinstance(entry_id, str) or not entry_id:
         return None, None
+    if joined is not None and joined[0] == entry_id:
+        return joined[1], joined[2]
     requests = [snapshots.entry_request(entry_id), snapshots.user_request(user_id)]
     entry, user = snapshots.get_many(requests, prefetched)
     return snapshots.entry_from(entry), snapshots.user_from(user)

@@ -92,11 +92,10 @@ def seed_sessions(owners: list[tuple[int, str]], per_user: int, stores: set[str]
             for _, _, row in batch:
                 copy.write_row(row)
         if "db" in stores:
-            with raw.cursor().copy(
-                "COPY django_session (session_key, session_data, expire_date) FROM STDIN"
-            ) as copy:
-                for key, data, _ in batch:
-                    copy.write_row((key, store.encode(data), expires))
+            columns = "session_key, session_data, expire_date, entry_id"
+            with raw.cursor().copy(f"COPY {store.model._meta.db_table} ({columns}) FROM STDIN") as copy:
+                for key, data, row in batch:
+                    copy.write_row((key, store.encode(data), expires, row[0]))
         if "cache" in stores:
             prefix = cache_engine.KEY_PREFIX
             cache.set_many({prefix + key: data for key, data, _ in batch}, settings.SESSION_COOKIE_AGE)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 
 
@@ -39,6 +40,23 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.id} ({self.user_id}, {self.transport})"
+
+
+class Session(AbstractBaseSession):
+    """A session of the ``db`` and ``cached_db`` engines: Django's row, and beside it its registry entry's id.
+
+    The id is also inside ``session_data``, where SQL cannot see it; here the auth check reads the session,
+    its registry entry and its user in one query. No foreign key: a revocation deletes the entry and
+    leaves this id dangling, which the check reads as an ended session.
+    """
+
+    entry_id = models.CharField(max_length=32, blank=True, db_default="")  # "": not signed in
+
+    @classmethod
+    def get_session_store_class(cls) -> type:
+        from sessions_api.backends.db import SessionStore
+
+        return SessionStore
 
 
 class LoginFailure(models.Model):

@@ -253,6 +253,33 @@ def load_instance(model: type[models.Model], data: dict[str, Any]) -> Any:
 
 
 @cache
+def _converters(model: type[models.Model], alias: str) -> list[tuple[int, list[Any], Any]]:
+    """Return, per concrete field that needs any, the converters a raw row's value goes through.
+
+    What the ORM applies to the values a cursor returns (SQLite's dates come back as strings); none on
+    PostgreSQL for the fields of our models. The backend's converters do not depend on the connection.
+    """
+    connection, table = connections[alias], model._meta.db_table
+    found = []
+    for index, field in enumerate(model._meta.concrete_fields):
+        column = field.get_col(table)
+        converters = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+        if converters:
+            found.append((index, converters, column))
+    return found
+
+
+def instance_from_row(model: type[models.Model], alias: str, values: Sequence[Any]) -> Any:
+    """Return a model instance from its concrete fields' values, in field order, as a cursor returned them."""
+    values = list(values)
+    connection = connections[alias]
+    for index, converters, column in _converters(model, alias):
+        for convert in converters:
+            values[index] = convert(values[index], column, connection)
+    return model.from_db(alias, [f.attname for f in model._meta.concrete_fields], values)
+
+
+@cache
 def _select_by_pk(model: type[models.Model], alias: str) -> str:
     connection = connections[alias]
     quote, meta = connection.ops.quote_name, model._meta

@@ -1,22 +1,80 @@
-"""The ``db`` engine: Django's, with saves merged under a row lock (SELECT ... FOR UPDATE)."""
+"""The ``db`` engine: Django's, with saves merged under a row lock (SELECT ... FOR UPDATE).
+
+Its rows (``sessions_api.models.Session``) hold the session's registry entry id beside the data, so
+that reading a session also reads its registry entry and its user, in the same query (two LEFT JOINs):
+a signed-in request costs one round trip to the database, and no copy of those rows can be stale.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends import db
 from django.db import connections, router, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from sessions_api import snapshots
 from sessions_api.backends.base import MergingSessionMixin
+from sessions_api.models import Session, UserSession
+from sessions_api.selectors import REGISTRY_KEY
+
+JoinedRows = tuple[str, UserSession | None, Any]  # the row's entry id, that entry or None, its user or None
+
+
+@dataclass(frozen=True)
+class _Query:
+    """A read of a session row on one database, with its entry's and user's columns when joined."""
+
+    sql: str
+    entry_columns: int = 0  # the entry's columns follow the session's three; the user's follow them
+    entry_pk: int = 0  # the index of the entry's, and of the user's, primary key among its columns
+    user_pk: int = 0
+
+
+@cache
+def _read_query(alias: str, *, joined: bool = False, for_update: bool = False) -> _Query:
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    session, entry, user = Session._meta, UserSession._meta, get_user_model()._meta
+    columns = [f"s.{quote(name)}" for name in ("session_data", "expire_date", "entry_id")]
+    tables = f"{quote(session.db_table)} s"
+    if joined:
+        columns += [f"e.{quote(f.column)}" for f in entry.concrete_fields]  # type: ignore[arg-type]
+        columns += [f"u.{quote(f.column)}" for f in user.concrete_fields]  # type: ignore[arg-type]
+        tables += (
+            f" LEFT JOIN {quote(entry.db_table)} e ON e.{quote(entry.pk.column)} = s.{quote('entry_id')}"  # type: ignore[union-attr,arg-type]
+            f" LEFT JOIN {quote(user.db_table)} u"
+            f" ON u.{quote(user.pk.column)} = e.{quote(entry.get_field('user').column)}"  # type: ignore[union-attr,arg-type]
+        )
+    sql = f"SELECT {', '.join(columns)} FROM {tables}"  # noqa: S608
+    sql += f" WHERE s.{quote('session_key')} = %s AND s.{quote('expire_date')} > %s"
+    if for_update and connection.features.has_select_for_update:
+        sql += " FOR UPDATE"
+    if not joined:
+        return _Query(sql)
+    entry_pk, user_pk = entry.concrete_fields.index(entry.pk), user.concrete_fields.index(user.pk)  # type: ignore[arg-type]
+    return _Query(sql, len(entry.concrete_fields), entry_pk, user_pk)
 
 
 class SessionStore(MergingSessionMixin, db.SessionStore):
     engine_name = "db"
     compare_and_write = True  # cached_db, which keeps a cache beside the row, turns it off
     _loaded_data: str | None = None  # the row's session_data as this request loaded it
+    joined_rows: JoinedRows | None = None  # read with the session; used by accounts.authentication
+
+    @classmethod
+    def get_model_class(cls) -> type[Session]:
+        return Session
+
+    def create_model_instance(self, data: dict[str, Any]) -> Session:
+        row: Session = super().create_model_instance(data)  # type: ignore[assignment]
+        row.entry_id = _entry_id(data)
+        return row
 
     def write_if_unchanged(self) -> bool:
         """One UPDATE guarded by the row's data as loaded: no transaction, no lock, when no one else wrote.
@@ -27,18 +85,19 @@ class SessionStore(MergingSessionMixin, db.SessionStore):
         if not self.compare_and_write or self._loaded_data is None:
             return False
         connection = connections[router.db_for_write(self.model)]
-        quote, meta = connection.ops.quote_name, self.model._meta
-        data, key, expires = (
-            quote(meta.get_field(name).column) for name in ("session_data", "session_key", "expire_date")
+        quote, table = connection.ops.quote_name, self.model._meta.db_table
+        data, key, expires, entry = (
+            quote(name) for name in ("session_data", "session_key", "expire_date", "entry_id")
         )
         sql = (
-            f"UPDATE {quote(meta.db_table)} SET {data} = %s, {expires} = %s"  # noqa: S608
+            f"UPDATE {quote(table)} SET {data} = %s, {expires} = %s, {entry} = %s"  # noqa: S608
             f" WHERE {key} = %s AND {data} = %s AND {expires} > %s"
         )
-        encoded = self.encode(self._get_session(no_load=False))
+        session = self._get_session(no_load=False)
+        encoded = self.encode(session)
         now, expire_date = timezone.now(), self.get_expiry_date()
-        params = [encoded, connection.ops.adapt_datetimefield_value(expire_date), self.session_key]
-        params += [self._loaded_data, connection.ops.adapt_datetimefield_value(now)]
+        params = [encoded, connection.ops.adapt_datetimefield_value(expire_date), _entry_id(session)]
+        params += [self.session_key, self._loaded_data, connection.ops.adapt_datetimefield_value(now)]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             written = cursor.rowcount == 1
@@ -55,32 +114,31 @@ class SessionStore(MergingSessionMixin, db.SessionStore):
         return deleted
 
     def load_stored(self) -> dict[str, Any] | None:
-        row = self._select(router.db_for_write(self.model), for_update=True)
+        using = router.db_for_write(self.model)
+        row = self._read(using, _read_query(using, for_update=True))
         return self.decode(row[0]) if row is not None else None
 
     def _get_session_from_db(self) -> Any:
-        # Django's lookup as one SQL statement: on a read of the session, building the ORM query cost
-        # three times what PostgreSQL spends answering it.
-        row = self._select(router.db_for_read(self.model))
+        # Django's lookup as one SQL statement (building the ORM query cost three times what PostgreSQL
+        # spends answering it), joined to the rows the auth check needs when they are on the same database.
+        using = router.db_for_read(self.model)
+        joined = router.db_for_read(UserSession) == using == router.db_for_read(get_user_model())
+        query = _read_query(using, joined=joined)
+        row = self._read(using, query)
         if row is None:
             self._session_key = None
             return None
         self._loaded_data = row[0]
+        if joined and row[2]:
+            self.joined_rows = _joined_rows(using, query, row)
         return self.model(session_key=self.session_key, session_data=row[0], expire_date=row[1])  # type: ignore[misc]
 
-    def _select(self, using: str, *, for_update: bool = False) -> tuple[str, datetime] | None:
-        """Return (session_data, expire_date) of this session if it has not expired, else None."""
+    def _read(self, using: str, query: _Query) -> tuple[Any, ...] | None:
+        """Return the query's row for this session, its expiry made a datetime, or None if it expired."""
         connection = connections[using]
-        quote, meta = connection.ops.quote_name, self.model._meta
-        data, key, expires = (
-            quote(meta.get_field(name).column) for name in ("session_data", "session_key", "expire_date")
-        )
-        sql = f"SELECT {data}, {expires} FROM {quote(meta.db_table)} WHERE {key} = %s AND {expires} > %s"  # noqa: S608
-        if for_update and connection.features.has_select_for_update:
-            sql += " FOR UPDATE"
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         with connection.cursor() as cursor:
-            cursor.execute(sql, [self.session_key, now])
+            cursor.execute(query.sql, [self.session_key, now])
             row = cursor.fetchone()
         if row is None:
             return None
@@ -89,4 +147,21 @@ class SessionStore(MergingSessionMixin, db.SessionStore):
             return None
         if timezone.is_naive(expire_date):  # SQLite keeps UTC without the offset
             expire_date = timezone.make_aware(expire_date, UTC)
-        return row[0], expire_date
+        return (row[0], expire_date, *row[2:])
+
+
+def _joined_rows(using: str, query: _Query, row: tuple[Any, ...]) -> JoinedRows:
+    entry_values = row[3 : 3 + query.entry_columns]
+    user_values = row[3 + query.entry_columns :]
+    if entry_values[query.entry_pk] is None:
+        return row[2], None, None
+    entry = snapshots.instance_from_row(UserSession, using, entry_values)
+    user = None
+    if user_values[query.user_pk] is not None:
+        user = snapshots.instance_from_row(get_user_model(), using, user_values)
+    return row[2], entry, user
+
+
+def _entry_id(data: dict[str, Any]) -> str:
+    entry_id = data.get(REGISTRY_KEY)
+    return entry_id if isinstance(entry_id, str) else ""

@@ -75,7 +75,7 @@ def test_a_tampered_signed_cookie_is_no_session(server_pool, transport):
 def store_records(server) -> str:
     """Count what the store and the registry hold (rows, cache keys, files), through Django itself."""
     return server.shell(
-        "import os; from django.conf import settings; from django.contrib.sessions.models import Session;"
+        "import os; from django.conf import settings; from sessions_api.models import Session;"
         "from sessions_api.models import UserSession;"
         "counts = [UserSession.objects.count(), Session.objects.count()];"
         "from django.core.cache import cache;"
