@@ -46,6 +46,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 from django.utils.crypto import salted_hmac
 from redis.exceptions import ConnectionError as RedisConnectionError
 
+from api_project.db import hot_cursor
 from api_project.errors import STORE_ERRORS
 from sessions_api.models import UserSession
 
@@ -299,7 +300,10 @@ def row_by_pk(model: type[models.Model], pk: Any) -> Any:
     if not (isinstance(value, str) or (isinstance(value, int) and -(2**31) <= value < 2**31)):
         return model._default_manager.filter(pk=value).first()
     alias = router.db_for_read(model) or DEFAULT_DB_ALIAS
-    return next(iter(model._default_manager.raw(_select_by_pk(model, alias), [value]).using(alias)), None)
+    with hot_cursor(connections[alias]) as cursor:
+        cursor.execute(_select_by_pk(model, alias), [value])
+        row = cursor.fetchone()
+    return instance_from_row(model, alias, row) if row is not None else None
 
 
 def entry_request(entry_id: str) -> tuple[str, str, Loader]:

@@ -18,6 +18,7 @@ from django.db import connections, router, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from api_project.db import hot_cursor
 from sessions_api import snapshots
 from sessions_api.backends.base import MergingSessionMixin
 from sessions_api.models import Session, UserSession
@@ -98,7 +99,7 @@ class SessionStore(MergingSessionMixin, db.SessionStore):
         now, expire_date = timezone.now(), self.get_expiry_date()
         params = [encoded, connection.ops.adapt_datetimefield_value(expire_date), _entry_id(session)]
         params += [self.session_key, self._loaded_data, connection.ops.adapt_datetimefield_value(now)]
-        with _cursor(connection) as cursor:
+        with hot_cursor(connection) as cursor:
             cursor.execute(sql, params)
             written = cursor.rowcount == 1
         self._loaded_data = encoded if written else None
@@ -137,7 +138,7 @@ class SessionStore(MergingSessionMixin, db.SessionStore):
         """Return the query's row for this session, its expiry made a datetime, or None if it expired."""
         connection = connections[using]
         now = connection.ops.adapt_datetimefield_value(timezone.now())
-        with _cursor(connection) as cursor:
+        with hot_cursor(connection) as cursor:
             cursor.execute(query.sql, [self.session_key, now])
             row = cursor.fetchone()
         if row is None:
@@ -148,12 +149,6 @@ class SessionStore(MergingSessionMixin, db.SessionStore):
         if timezone.is_naive(expire_date):  # SQLite keeps UTC without the offset
             expire_date = timezone.make_aware(expire_date, UTC)
         return (row[0], expire_date, *row[2:])
-
-
-def _cursor(connection: Any) -> Any:
-    """Return a cursor whose statements are prepared once per connection where the backend can."""
-    prepared = getattr(connection, "prepared_cursor", None)  # api_project.db's PostgreSQL backend
-    return prepared() if prepared is not None else connection.cursor()
 
 
 def _joined_rows(using: str, query: _Query, row: tuple[Any, ...]) -> JoinedRows:
