@@ -1,7 +1,9 @@
 """Copies, in the shared Redis, of the two rows every signed-in request reads: its registry entry and user.
 
-The auth check (``accounts.authentication.session_user``) reads both on every request; here it gets them
-from Redis in one round trip and from the database only on a miss. A copy is never served past a write:
+The auth check (``accounts.authentication.session_user``) reads both on every request. Where the session
+is not in the database (``cache``, ``file``, ``signed_cookies``), it gets them here, from Redis in one
+round trip and from the database only on a miss (``db`` reads them joined to the session's row;
+``cached_db`` from the database, see ``enabled``). A copy is never served past a write:
 
 * Every write to a registry entry or a user drops its copy. The model signals below catch ``save()``
   and ``delete()`` (the admin's, cascades and queryset deletes included); code that changes rows with
@@ -79,15 +81,16 @@ Loader = Callable[[], dict[str, Any] | None]
 
 
 def enabled() -> bool:
-    """Tell whether auth checks use the Redis copies.
+    """Tell whether auth checks use the Redis copies: only where the session is not in the database.
 
-    Not on cached_db: it promises to serve, logouts and revocations included, while Redis is down,
-    and a write here must reach Redis first (to drop the copy), so there it would fail closed instead.
+    ``db`` reads the entry and the user joined to the session's row, fresher and in the same round
+    trip. ``cached_db`` promises to serve, logouts and revocations included, while Redis is down, and a
+    write here must reach Redis first (to drop the copy), so there it would fail closed instead.
     """
     return (
         bool(settings.REDIS_URL)
         and settings.AUTH_CACHE_TIMEOUT > 0
-        and settings.SESSION_ENGINE_NAME != "cached_db"
+        and settings.SESSION_ENGINE_NAME not in ("db", "cached_db")
     )
 
 

@@ -81,7 +81,7 @@ def cached_db_server(
 def db_redis_server(
     redis_proxy: TcpProxy, databases: Databases, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveServer]:
-    """The ``db`` engine on the shared PostgreSQL; Redis (throttle, auth-check copies) behind the proxy."""
+    """The ``db`` engine on the shared PostgreSQL; Redis (the login throttle) behind the proxy."""
     require_postgres()
     server = start_server(
         tmp_path_factory.mktemp("outage"),
@@ -133,6 +133,27 @@ def silent_db_server(
         SESSION_ENGINE="db",
         DATABASE_URL=url,
         DATABASE_STATEMENT_TIMEOUT_MS="500",  # so the client's bound on a reply is 1.5 s
+    )
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def file_redis_server(
+    redis_proxy: TcpProxy, databases: Databases, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    """The ``file`` engine; Redis (throttle, auth-check copies) behind the proxy."""
+    require_postgres()
+    workdir = tmp_path_factory.mktemp("outage")
+    (workdir / "sessions").mkdir()
+    server = start_server(
+        workdir,
+        "file-redis",
+        SESSION_ENGINE="file",
+        SESSION_FILE_PATH=str(workdir / "sessions"),
+        REDIS_URL=redis_proxy.url(),
+        DATABASE_URL=databases.postgres_url(),
+        SESSION_ACTIVITY_INTERVAL="1",  # activity is recorded during the cut too
     )
     yield server
     server.stop()

@@ -190,16 +190,59 @@ def test_cached_db_shows_writes_made_during_a_partition_once_it_heals(cached_db_
         assert other.get("/session/data").json()["data"] == {}
 
 
-# --- db with Redis beside it: the auth check's copies and the login throttle live there ----------
+# --- db with Redis beside it: only the login throttle lives there ---------------------------------
 
 
-def test_db_engine_keeps_signed_in_reads_going_through_a_redis_partition_and_refuses_revocations(
+def test_db_engine_serves_signed_in_requests_and_ends_sessions_through_a_redis_partition(
     db_redis_server, redis_proxy
 ):
     name = new_username("outage")
     assert register(db_redis_server.url, name).status_code == 201
     client = signed_in_client(db_redis_server, name)
-    other = signed_in_client(db_redis_server, name)  # the same user on another device
+    revoked = signed_in_client(db_redis_server, name)  # the same user on two other devices
+    logged_out = signed_in_client(db_redis_server, name)
+    revoked_id = revoked.get("/auth/session").json()["session"]["id"]
+    assert client.put("/session/data/k", json={"value": "before"}).status_code == 201
+    for _ in range(ROUNDS):
+        for device in (client, revoked, logged_out):
+            assert device.get("/auth/session").status_code == 200
+    with partition(redis_proxy):
+        for round_ in range(ROUNDS):
+            response, elapsed = timed(lambda: client.get("/auth/session"))
+            assert response.status_code == 200, response.text
+            assert elapsed < 1.0, f"who-am-I took {elapsed:.2f}s"
+            body = {"value": round_}
+            response, elapsed = timed(lambda: client.put("/session/data/k", json=body))  # noqa: B023
+            assert response.status_code == 200, response.text
+            assert elapsed < 1.0, f"a write took {elapsed:.2f}s"
+        # The session, its registry entry and its user are all in the database: ending one needs no Redis.
+        response, elapsed = timed(lambda: client.delete(f"/sessions/{revoked_id}"))
+        assert response.status_code == 204, response.text
+        assert elapsed < 1.0, f"a revocation took {elapsed:.2f}s"
+        response, elapsed = timed(lambda: logged_out.post("/auth/logout"))
+        assert response.status_code == 204, response.text
+        assert elapsed < 1.0, f"a logout took {elapsed:.2f}s"
+        for _ in range(ROUNDS):
+            assert revoked.get("/auth/session").status_code == 401
+            assert logged_out.get("/auth/session").status_code == 401
+        # The login throttle counts in Redis, and never fails open.
+        assert_unavailable_within_a_second(lambda: HeaderClient(db_redis_server.url).login("anyone"))
+    for _ in range(ROUNDS):
+        assert client.get("/session/data/k").json()["value"] == ROUNDS - 1
+        assert revoked.get("/auth/session").status_code == 401
+
+
+# --- file with Redis beside it: the auth check's copies and the login throttle live there ---------
+
+
+def test_file_engine_keeps_signed_in_reads_going_through_a_redis_partition_and_refuses_revocations(
+    file_redis_server, redis_proxy
+):
+    server = file_redis_server
+    name = new_username("outage")
+    assert register(server.url, name).status_code == 201
+    client = signed_in_client(server, name)
+    other = signed_in_client(server, name)  # the same user on another device
     other_id = other.get("/auth/session").json()["session"]["id"]
     assert client.put("/session/data/k", json={"value": "before"}).status_code == 201
     for _ in range(ROUNDS):  # every worker holds copies of both sessions in Redis before the cut
@@ -221,7 +264,7 @@ def test_db_engine_keeps_signed_in_reads_going_through_a_redis_partition_and_ref
         # Ending a session must drop its copy first: with Redis unreachable it is refused, not half done.
         assert_unavailable_within_a_second(lambda: client.delete(f"/sessions/{other_id}"))
         assert_unavailable_within_a_second(lambda: other.post("/auth/logout"))
-        assert_unavailable_within_a_second(lambda: HeaderClient(db_redis_server.url).login("anyone"))
+        assert_unavailable_within_a_second(lambda: HeaderClient(server.url).login("anyone"))
     for _ in range(ROUNDS):
         assert other.get("/auth/session").status_code == 200
         assert client.get("/session/data/k").json()["value"] == ROUNDS - 1
