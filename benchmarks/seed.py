@@ -28,11 +28,11 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.contrib.sessions.backends import cache as cache_engine  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore as DBStore  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from sessions_api.backends.db import SessionStore as DBStore  # noqa: E402
 from sessions_api.models import UserSession  # noqa: E402
 from sessions_api.selectors import REGISTRY_KEY  # noqa: E402
 
