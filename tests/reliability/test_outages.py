@@ -190,6 +190,18 @@ def test_cached_db_shows_writes_made_during_a_partition_once_it_heals(cached_db_
         assert other.get("/session/data").json()["data"] == {}
 
 
+def signed_in_reads_and_writes_go_on(client) -> None:
+    """ROUNDS of who am I and of a write of "k" (the round's number), each answered within a second."""
+    for round_ in range(ROUNDS):
+        response, elapsed = timed(lambda: client.get("/auth/session"))
+        assert response.status_code == 200, response.text
+        assert elapsed < 1.0, f"who-am-I took {elapsed:.2f}s"
+        body = {"value": round_}
+        response, elapsed = timed(lambda: client.put("/session/data/k", json=body))  # noqa: B023
+        assert response.status_code == 200, response.text
+        assert elapsed < 1.0, f"a write took {elapsed:.2f}s"
+
+
 # --- db with Redis beside it: only the login throttle lives there ---------------------------------
 
 
@@ -207,14 +219,7 @@ def test_db_engine_serves_signed_in_requests_and_ends_sessions_through_a_redis_p
         for device in (client, revoked, logged_out):
             assert device.get("/auth/session").status_code == 200
     with partition(redis_proxy):
-        for round_ in range(ROUNDS):
-            response, elapsed = timed(lambda: client.get("/auth/session"))
-            assert response.status_code == 200, response.text
-            assert elapsed < 1.0, f"who-am-I took {elapsed:.2f}s"
-            body = {"value": round_}
-            response, elapsed = timed(lambda: client.put("/session/data/k", json=body))  # noqa: B023
-            assert response.status_code == 200, response.text
-            assert elapsed < 1.0, f"a write took {elapsed:.2f}s"
+        signed_in_reads_and_writes_go_on(client)
         # The session, its registry entry and its user are all in the database: ending one needs no Redis.
         response, elapsed = timed(lambda: client.delete(f"/sessions/{revoked_id}"))
         assert response.status_code == 204, response.text
@@ -253,14 +258,7 @@ def test_file_engine_keeps_signed_in_reads_going_through_a_redis_partition_and_r
         # drop of the copy would each wait out the Redis timeout; one is all a request may wait.
         for _ in range(2):
             assert_unavailable_within_a_second(lambda: other.post("/auth/logout"))
-        for round_ in range(ROUNDS):
-            response, elapsed = timed(lambda: client.get("/auth/session"))
-            assert response.status_code == 200, response.text
-            assert elapsed < 1.0, f"who-am-I took {elapsed:.2f}s"
-            body = {"value": round_}
-            response, elapsed = timed(lambda: client.put("/session/data/k", json=body))  # noqa: B023
-            assert response.status_code == 200, response.text
-            assert elapsed < 1.0, f"a write took {elapsed:.2f}s"
+        signed_in_reads_and_writes_go_on(client)
         # Ending a session must drop its copy first: with Redis unreachable it is refused, not half done.
         assert_unavailable_within_a_second(lambda: client.delete(f"/sessions/{other_id}"))
         assert_unavailable_within_a_second(lambda: other.post("/auth/logout"))
