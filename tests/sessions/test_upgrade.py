@@ -1,4 +1,4 @@
-"""The migration that moved the ``db`` engines' sessions to a table of ours signs no one out, either way.
+"""The migration that moves the ``db`` engines' sessions to a table of ours signs no one out, either way.
 
 Rows copied from Django's table lack the registry entry id that the auth check joins on: they are
 checked the way every session was before, and get the id on their next write.
@@ -17,12 +17,17 @@ from tests.support.services import require_postgres, unique_name
 
 
 def entry_ids(server: LiveServer) -> list[str]:
-    return json.loads(
+    """Return the entry ids of the db engine's session rows; assert Django's own table is empty."""
+    found = json.loads(
         server.shell(
-            "import json; from sessions_api.models import Session;"
-            "print(json.dumps(list(Session.objects.values_list('entry_id', flat=True))))"
+            "import json; from django.contrib.sessions.models import Session as Django;"
+            "from sessions_api.models import Session;"
+            "print(json.dumps([list(Session.objects.values_list('entry_id', flat=True)),"
+            " Django.objects.count()]))"
         )
     )
+    assert found[1] == 0, "sessions left behind in django_session"
+    return found[0]
 
 
 @pytest.mark.parametrize("database", ["sqlite", "postgres"])
