@@ -14,6 +14,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends import db
+from django.contrib.sessions.models import Session as DjangoSession
 from django.db import connections, router, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -111,7 +112,10 @@ class SessionStore(MergingSessionMixin, db.SessionStore):
 
     @classmethod
     def clear_expired_from_store(cls) -> int:
-        deleted, _ = cls.get_model_class().objects.filter(expire_date__lt=timezone.now()).delete()
+        now = timezone.now()
+        deleted, _ = cls.get_model_class().objects.filter(expire_date__lt=now).delete()
+        # Django's own table: the rows migration 0003 copied from it, left for the previous release.
+        DjangoSession.objects.filter(expire_date__lt=now).delete()
         return deleted
 
     def load_stored(self) -> dict[str, Any] | None:

@@ -5,12 +5,13 @@ from django.db import migrations, models
 COLUMNS = "session_key, session_data, expire_date"
 
 
-def move_sessions(source: str, target: str):
-    """Move the db engines' sessions from one table to the other (its copy wins), signing no one out.
+def copy_sessions(source: str, target: str):
+    """Copy the db engines' sessions from one table to the other (its copy wins), signing no one out.
 
-    Moved rows have no entry_id: their auth check reads the registry entry and the user apart, as before,
-    until the session's next write fills it in. Nothing stays behind in the source table, where
-    ``clearsessions`` would no longer prune it.
+    Copied rows have no entry_id: their auth check reads the registry entry and the user apart, as before,
+    until the session's next write fills it in. The source keeps its rows, so that replicas of the
+    previous release go on serving them during a rolling upgrade; ``clearsessions`` prunes them as they
+    expire (``sessions_api.backends.db``).
     """
 
     def run(apps, schema_editor):
@@ -20,7 +21,6 @@ def move_sessions(source: str, target: str):
             f"DELETE FROM {target_table} WHERE session_key IN (SELECT session_key FROM {source_table})"  # noqa: S608
         )
         schema_editor.execute(f"INSERT INTO {target_table} ({COLUMNS}) SELECT {COLUMNS} FROM {source_table}")  # noqa: S608
-        schema_editor.execute(f"DELETE FROM {source_table}")  # noqa: S608
 
     return run
 
@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(
-            move_sessions("django_session", "sessions_api_session"),
-            move_sessions("sessions_api_session", "django_session"),
+            copy_sessions("django_session", "sessions_api_session"),
+            copy_sessions("sessions_api_session", "django_session"),
         ),
     ]
