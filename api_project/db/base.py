@@ -65,7 +65,11 @@ class DatabaseWrapper(base.DatabaseWrapper):
         return connection
 
     def prepared_cursor(self) -> CursorWrapper:
-        """Return a cursor whose statements are prepared once per connection (see above)."""
+        """Return a cursor whose statements are prepared once per connection (see above).
+
+        What Django's ``cursor()`` does (health check, connection, error wrapping, query logging), around
+        a server-side binding cursor instead of Django's client-side one.
+        """
         self.close_if_health_check_failed()
         self.ensure_connection()
         with self.wrap_database_errors:
