@@ -20,7 +20,7 @@ def session_user_get(
     entry_id: Any,
     user_id: Any,
     prefetched: snapshots.Prefetched | None = None,
-    joined: tuple[str, UserSession | None, Any] | None = None,
+    joined: snapshots.Joined | None = None,
 ) -> tuple[UserSession | None, Any]:
     """Return a session's registry entry and its user: one Redis round trip when both are cached.
 

@@ -132,8 +132,9 @@ elif _database["ENGINE"] == "django.db.backends.postgresql":
             "keepalives_interval": 1,
             "keepalives_count": 2,
             "tcp_user_timeout": 2000,
-            # psycopg prepares a statement on its 5th run on a server-side binding cursor, which only the
-            # session's read uses (api_project/db/base.py); None, Django's default, prepares nothing.
+            # psycopg prepares a statement on its 5th run on a server-side binding cursor, which only
+            # api_project.db.hot_cursor() makes (the auth check's reads and the session's guarded
+            # UPDATE); None, Django's default, prepares nothing.
             "prepare_threshold": 5 if env.bool("DATABASE_PREPARED_STATEMENTS", default=True) else None,
         }
     )

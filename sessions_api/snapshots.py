@@ -136,6 +136,7 @@ def _keys(prefix: str, kind: str, ident: Any) -> tuple[str, str]:
 
 
 Prefetched = dict[tuple[str, str], tuple[Any, Any]]  # (kind, id) -> (copy, generation) as Redis held them
+Joined = tuple[str, UserSession | None, Any]  # rows read with a db session: its entry id, entry, user
 
 
 def prefetch_prefix() -> str:
@@ -257,11 +258,11 @@ def load_instance(model: type[models.Model], data: dict[str, Any]) -> Any:
 
 
 @cache
-def _converters(model: type[models.Model], alias: str) -> list[tuple[int, list[Any], Any]]:
-    """Return, per concrete field that needs any, the converters a raw row's value goes through.
+def _row_shape(model: type[models.Model], alias: str) -> tuple[list[str], list[tuple[int, list[Any], Any]]]:
+    """Return the concrete fields' names and, per field that needs any, the converters of its raw value.
 
-    What the ORM applies to the values a cursor returns (SQLite's dates come back as strings); none on
-    PostgreSQL for the fields of our models. The backend's converters do not depend on the connection.
+    The converters are what the ORM applies to the values a cursor returns (SQLite's dates come back as
+    strings); none on PostgreSQL for the fields of our models. They do not depend on the connection.
     """
     connection, table = connections[alias], model._meta.db_table
     found = []
@@ -270,17 +271,18 @@ def _converters(model: type[models.Model], alias: str) -> list[tuple[int, list[A
         converters = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
         if converters:
             found.append((index, converters, column))
-    return found
+    return [f.attname for f in model._meta.concrete_fields], found
 
 
 def instance_from_row(model: type[models.Model], alias: str, values: Sequence[Any]) -> Any:
     """Return a model instance from its concrete fields' values, in field order, as a cursor returned them."""
+    names, converted = _row_shape(model, alias)
     values = list(values)
     connection = connections[alias]
-    for index, converters, column in _converters(model, alias):
+    for index, converters, column in converted:
         for convert in converters:
             values[index] = convert(values[index], column, connection)
-    return model.from_db(alias, [f.attname for f in model._meta.concrete_fields], values)
+    return model.from_db(alias, names, values)
 
 
 @cache

@@ -25,8 +25,6 @@ from sessions_api.backends.base import MergingSessionMixin
 from sessions_api.models import Session, UserSession
 from sessions_api.selectors import REGISTRY_KEY
 
-JoinedRows = tuple[str, UserSession | None, Any]  # the row's entry id, that entry or None, its user or None
-
 
 @dataclass(frozen=True)
 class _Query:
@@ -63,11 +61,24 @@ def _read_query(alias: str, *, joined: bool = False, for_update: bool = False) -
     return _Query(sql, len(entry.concrete_fields), entry_pk, user_pk)
 
 
+@cache
+def _guarded_update_sql(alias: str) -> str:
+    """The UPDATE of ``write_if_unchanged``: data, expiry and entry id, if the row is as it was loaded."""
+    quote = connections[alias].ops.quote_name
+    data, key, expires, entry = (
+        quote(name) for name in ("session_data", "session_key", "expire_date", "entry_id")
+    )
+    return (
+        f"UPDATE {quote(Session._meta.db_table)} SET {data} = %s, {expires} = %s, {entry} = %s"  # noqa: S608
+        f" WHERE {key} = %s AND {data} = %s AND {expires} > %s"
+    )
+
+
 class SessionStore(MergingSessionMixin, db.SessionStore):
     engine_name = "db"
     compare_and_write = True  # cached_db, which keeps a cache beside the row, turns it off
     _loaded_data: str | None = None  # the row's session_data as this request loaded it
-    joined_rows: JoinedRows | None = None  # read with the session; used by accounts.authentication
+    joined_rows: snapshots.Joined | None = None  # read with the session; used by accounts.authentication
 
     @classmethod
     def get_model_class(cls) -> type[Session]:
@@ -86,22 +97,15 @@ class SessionStore(MergingSessionMixin, db.SessionStore):
         """
         if not self.compare_and_write or self._loaded_data is None:
             return False
-        connection = connections[router.db_for_write(self.model)]
-        quote, table = connection.ops.quote_name, self.model._meta.db_table
-        data, key, expires, entry = (
-            quote(name) for name in ("session_data", "session_key", "expire_date", "entry_id")
-        )
-        sql = (
-            f"UPDATE {quote(table)} SET {data} = %s, {expires} = %s, {entry} = %s"  # noqa: S608
-            f" WHERE {key} = %s AND {data} = %s AND {expires} > %s"
-        )
+        using = router.db_for_write(self.model)
+        connection = connections[using]
         session = self._get_session(no_load=False)
         encoded = self.encode(session)
         now, expire_date = timezone.now(), self.get_expiry_date()
         params = [encoded, connection.ops.adapt_datetimefield_value(expire_date), _entry_id(session)]
         params += [self.session_key, self._loaded_data, connection.ops.adapt_datetimefield_value(now)]
         with hot_cursor(connection) as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(_guarded_update_sql(using), params)
             written = cursor.rowcount == 1
         self._loaded_data = encoded if written else None
         return written
@@ -155,7 +159,7 @@ class SessionStore(MergingSessionMixin, db.SessionStore):
         return (row[0], expire_date, *row[2:])
 
 
-def _joined_rows(using: str, query: _Query, row: tuple[Any, ...]) -> JoinedRows:
+def _joined_rows(using: str, query: _Query, row: tuple[Any, ...]) -> snapshots.Joined:
     entry_values = row[3 : 3 + query.entry_columns]
     user_values = row[3 + query.entry_columns :]
     if entry_values[query.entry_pk] is None:
