@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
+from django.utils.functional import cached_property
 from rest_framework import serializers
 
 from api_project.serializers import InputSerializer
@@ -108,6 +109,25 @@ class UserSessionSerializer(serializers.Serializer):
     def get_current(self, entry: Any) -> bool:
         return entry.pk == self.context.get("current_id")
 
+    def to_representation(self, entry: Any) -> dict[str, Any]:
+        # What the fields above give, datetimes formatted by DRF's own field, without walking eight
+        # fields per row: that walk was most of a 100-session list's time. The schema still uses them.
+        return {
+            "id": str(entry.pk),
+            "current": self.get_current(entry),
+            "transport": str(entry.transport),
+            "created_at": self._datetime.to_representation(entry.created_at),
+            "last_activity": self._datetime.to_representation(entry.last_activity),
+            "expiry_date": self._datetime.to_representation(entry.expires_at),
+            "ip": None if entry.ip is None else str(entry.ip),
+            "user_agent": str(entry.user_agent),
+        }
+
+    @cached_property
+    def _datetime(self) -> serializers.DateTimeField:
+        # DRF's field, given the current timezone once per list instead of looking it up for each value.
+        return serializers.DateTimeField(default_timezone=timezone.get_current_timezone())
+
 
 class UserSessionListSerializer(serializers.Serializer):
     sessions = UserSessionSerializer(many=True)
@@ -115,6 +135,9 @@ class UserSessionListSerializer(serializers.Serializer):
 
 class StaffSessionSerializer(UserSessionSerializer):
     user = serializers.IntegerField(source="user_id")
+
+    def to_representation(self, entry: Any) -> dict[str, Any]:
+        return {**super().to_representation(entry), "user": int(entry.user_id)}
 
 
 class StaffSessionListSerializer(serializers.Serializer):

@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from rest_framework.serializers import Serializer
+
+from sessions_api.models import UserSession
+from sessions_api.serializers import StaffSessionSerializer, UserSessionSerializer
 from tests.support.clients import CookieClient, HeaderClient, new_username, register
 
 
@@ -77,3 +85,26 @@ def test_session_endpoints_need_a_login(client):
     assert client.get("/sessions").status_code == 401
     assert client.post("/sessions/revoke-others").status_code == 401
     assert client.delete("/sessions/anything").status_code == 401
+
+
+@pytest.mark.parametrize("ip", ["127.0.0.1", "2001:db8::1", None])
+@pytest.mark.parametrize("serializer_class", [UserSessionSerializer, StaffSessionSerializer])
+def test_a_listed_session_reads_as_its_declared_fields_give_it(serializer_class, ip):
+    # The list writes its rows directly, for speed: each row must be what DRF's fields would give.
+    now = timezone.now()
+    entry = UserSession(
+        id="pub-id",
+        user_id=7,
+        transport="header",
+        created_at=now - timedelta(hours=1),
+        last_activity=now.replace(microsecond=0),
+        expires_at=now + timedelta(days=1),
+        absolute_expires_at=now + timedelta(days=30),
+        ip=ip,
+        user_agent="curl/8",
+    )
+    for current_id in ("pub-id", "other"):
+        serializer = serializer_class(context={"current_id": current_id})
+        row = serializer.to_representation(entry)
+        assert row == Serializer.to_representation(serializer, entry)
+        assert list(row) == list(serializer.fields)
