@@ -4,7 +4,10 @@ Two stores side by side: a small one holding the measured user's 100 sessions an
 large one holding the same user's 100 among 1,000,000 sessions of 10,000 users (seeded past the API by
 ``seed.py``: COPY into PostgreSQL, pipelines into Redis). Each round measures both, interleaved (in
 alternating order), per engine; the report gives large / small for each figure (the target: at least
-0.95). Both databases and every Redis key written are removed at the end. Results: var/bench/scale.json.
+0.95) twice: as the ratio of the two medians, and as the median of each round's own ratio, whose two
+measurements ran back to back (this machine drifts by more than 5% over a run; a round's pair shares
+its moment), with the range of those ratios beside it. Both databases and every Redis key written are
+removed at the end. Results: var/bench/scale.json.
 """
 
 from __future__ import annotations
@@ -129,25 +132,35 @@ def report(runs: dict[str, list[dict[str, Any]]], args: argparse.Namespace, seco
         f"make bench-scale — {args.server}, {args.workers} workers, wrk 16 connections, {args.duration}, "
         f"medians of {args.repeat} interleaved rounds ({seconds / 60:.0f} min in all)"
     )
-    print(f"\n{heading}\n\n{table(medians, args.engines.split(','))}\n\nresults: {out}")
+    print(f"\n{heading}\n\n{table(medians, runs, args.engines.split(','))}\n\nresults: {out}")
 
 
-def table(medians: dict[str, dict[str, dict[str, float]]], engines: list[str]) -> str:
+def table(
+    medians: dict[str, dict[str, dict[str, float]]], runs: dict[str, list[dict[str, Any]]], engines: list[str]
+) -> str:
     """Return large / small per engine and scenario, in req/s and in server CPU per request."""
     small, large = list(STORES)
     lines = [
-        f"| engine | scenario | req/s, {small} | req/s, {large} | ratio | CPU µs/req, {small} | "
-        f"CPU µs/req, {large} | ratio (small / large) |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        f"| engine | scenario | req/s, {small} | req/s, {large} | ratio of medians | "
+        "median of round ratios (range) | "
+        f"CPU µs/req, {small} | CPU µs/req, {large} | ratio (small / large) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for engine in engines:
         for scenario, title in (("whoami", "GET /auth/session"), ("sessions", "GET /sessions (100 entries)")):
             a, b = medians[f"{engine}, {small}"][scenario], medians[f"{engine}, {large}"][scenario]
+            paired = round_ratios(runs[f"{engine}, {small}"], runs[f"{engine}, {large}"], scenario)
             rps = f"{a['rps']:,.0f} | {b['rps']:,.0f} | {b['rps'] / a['rps']:.2f}"
+            rps += f" | {statistics.median(paired):.2f} ({min(paired):.2f} to {max(paired):.2f})"
             cpu_ratio = f"{a['cpu_us'] / b['cpu_us']:.2f}" if b["cpu_us"] else ""
             cpu = f"{a['cpu_us']:,.0f} | {b['cpu_us']:,.0f} | {cpu_ratio}"
             lines.append(f"| {engine} | {title} | {rps} | {cpu} |")
     return "\n".join(lines)
+
+
+def round_ratios(small: list[dict[str, Any]], large: list[dict[str, Any]], scenario: str) -> list[float]:
+    """Return large / small in req/s for each round: the two measurements of a round ran back to back."""
+    return [b[scenario]["rps"] / a[scenario]["rps"] for a, b in zip(small, large, strict=True)]
 
 
 if __name__ == "__main__":
