@@ -54,9 +54,10 @@ def test_our_timestamptz_loader_reads_what_djangos_reads(time_zone):
 def test_the_service_reads_datetimes_with_our_loader():
     require_postgres()
     from django.db import connections
+    from psycopg.pq import Format
 
-    from api_project.db.base import DatabaseWrapper, UtcTimestamptzLoader
+    from api_project.db.base import DatabaseWrapper, UtcTimestamptzLoader, base
 
     settings = {**connections["default"].settings_dict, "ENGINE": "api_project.db", "NAME": "test"}
     params = DatabaseWrapper(settings).get_connection_params()
-    assert params["context"].get_loader(1184, 0) is UtcTimestamptzLoader
+    assert params["context"].get_loader(base.TIMESTAMPTZ_OID, Format.TEXT) is UtcTimestamptzLoader

@@ -70,7 +70,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def get_connection_params(self) -> dict[str, Any]:
         params = super().get_connection_params()
-        if self.timezone is UTC and self.timezone_name == "UTC":
+        if self.timezone is UTC:  # USE_TZ, no database TIME_ZONE: Django sets the connection to UTC
             params["context"] = _with_utc_timestamptz_loader(params["context"])
         return params
 
