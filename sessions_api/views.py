@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import UTC
 from urllib.parse import parse_qs, urlparse
 
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.pagination import CursorPagination
+from rest_framework.pagination import Cursor, CursorPagination
 from rest_framework.permissions import IsAdminUser, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -282,15 +283,37 @@ class StaffSessionPagination(CursorPagination):
     page_size = 50
     invalid_cursor_message = "The cursor is not one this service gave."
 
-    def decode_cursor(self, request: Request) -> Any:
+    def decode_cursor(self, request: Request) -> Cursor | None:
+        """Return the request's cursor; any cursor this service did not make is a 400."""
         try:
-            return super().decode_cursor(request)
-        except NotFound as exc:
+            cursor = super().decode_cursor(request)
+            if cursor is not None:
+                self.check_cursor(cursor, encoded=request.query_params[self.cursor_query_param])
+        except (NotFound, ValueError, OverflowError) as exc:
             raise ValidationError({"cursor": [self.invalid_cursor_message]}) from exc
+        return cursor
+
+    def check_cursor(self, cursor: Cursor, *, encoded: str) -> None:
+        """Raise ValueError or OverflowError unless the cursor is one this service could have made."""
+        # DRF reads leniently (r=2 is reverse, an offset past the cutoff is the cutoff, unknown parts
+        # are ignored), so a cursor that does not encode back to itself was made elsewhere.
+        if self.cursor_of(self.encode_cursor(cursor)) != encoded:
+            raise ValueError("the cursor is not in this service's form")
+        if cursor.position is not None:
+            # The position ends up in a created_at filter, where anything but an aware datetime that
+            # exists in UTC raises (ValidationError, OverflowError) deep in the ORM: a 500.
+            position = parse_datetime(str(cursor.position))  # a str, whatever the stubs say
+            if position is None or position.tzinfo is None:
+                raise ValueError("the cursor's position is not a time")
+            position.astimezone(UTC)
 
     def next_cursor(self) -> str | None:
         link = self.get_next_link()
-        return parse_qs(urlparse(link).query)["cursor"][0] if link else None
+        return self.cursor_of(link) if link else None
+
+    def cursor_of(self, link: str) -> str:
+        """Return the cursor a page link carries (blank for the first page)."""
+        return parse_qs(urlparse(link).query, keep_blank_values=True)[self.cursor_query_param][0]
 
 
 class StaffSessionsView(ApiView):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from base64 import b64encode
+
 import pytest
 
-from tests.support.clients import PASSWORD, CookieClient, new_username, register
+from tests.support.clients import PASSWORD, CookieClient, HeaderClient, new_username, register
 
 
 @pytest.fixture(scope="session")
@@ -59,6 +61,49 @@ def test_bad_staff_query_is_400(staff):
     bad_cursor = staff.get("/admin/sessions", params={"cursor": "garbage"})
     assert bad_cursor.status_code == 400
     assert bad_cursor.json()["code"] == "invalid"
+
+
+def _cursor(raw: bytes) -> str:
+    return b64encode(raw).decode("ascii")
+
+
+FORGED_CURSORS = {
+    "p-garbage": _cursor(b"p=garbage"),
+    "p-huge-number": _cursor(b"p=" + b"9" * 40),
+    "p-past-the-calendar": _cursor(b"p=9999-12-31 23:59:59.999999-14:00"),  # year 10000 in UTC
+    "o-negative": _cursor(b"o=-5"),
+    "o-huge": _cursor(b"o=" + b"9" * 40),
+    "r-2": _cursor(b"r=2"),
+    "unknown-part": _cursor(b"x=1"),
+    "repeated-part": _cursor(b"o=1&o=2"),
+    "not-base64": "not base64!",
+    "bad-padding": "abc",
+    "not-utf8": _cursor(b"\xff\xfep=\xe9"),
+}
+
+
+@pytest.mark.parametrize("cursor", FORGED_CURSORS.values(), ids=FORGED_CURSORS.keys())
+def test_a_forged_staff_cursor_is_400(staff, cursor):
+    response = staff.get("/admin/sessions", params={"cursor": cursor})
+    assert response.status_code == 400, response.text
+    body = response.json()
+    assert body["code"] == "invalid"
+    assert list(body["fields"]) == ["cursor"]
+
+
+def test_a_cursor_the_service_gave_still_works(server, staff):
+    name = new_username()
+    register(server.url, name)
+    devices = [HeaderClient(server.url) for _ in range(51)]  # one more than a page
+    for device in devices:
+        assert device.login(name).status_code == 200
+    user_id = devices[0].get("/auth/session").json()["user"]["id"]
+    first = staff.get("/admin/sessions", params={"user": user_id}).json()
+    assert len(first["sessions"]) == 50
+    second = staff.get("/admin/sessions", params={"user": user_id, "cursor": first["next"]})
+    assert second.status_code == 200
+    assert len(second.json()["sessions"]) == 1
+    assert second.json()["next"] is None
 
 
 def test_staff_ends_all_sessions_of_a_user(server, staff):
