@@ -21,10 +21,12 @@ COPY pyproject.toml README.md ./
 COPY api_project api_project
 COPY accounts accounts
 COPY sessions_api sessions_api
-# collectstatic imports the settings, which refuse to load without a key: this one exists for this
-# step only and never reaches the final image. The in-memory database keeps it from creating a file.
+# collectstatic imports the settings, which refuse to load without a strong key (50+ characters): this
+# one exists for this step only and never reaches the final image. The in-memory database keeps it
+# from creating a file.
 RUN pip install --no-cache-dir . \
-    && SECRET_KEY=collectstatic-only DATABASE_URL=sqlite://:memory: \
+    && SECRET_KEY=collectstatic-only-signs-nothing-and-never-reaches-the-image \
+        DATABASE_URL=sqlite://:memory: \
         django-admin collectstatic --noinput -v0
 
 # Run: the venv and the collected files, owned by root and read-only to the unprivileged user.

@@ -37,11 +37,21 @@ def _development_secret_key() -> str:
     return key_file.read_text().strip()
 
 
+def _weak_secret_key(key: str) -> bool:
+    """Return whether ``check --deploy`` calls the key insecure (security.W009)."""
+    return len(key) < 50 or len(set(key)) < 5 or key.startswith("django-insecure-")
+
+
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
         fail("SECRET_KEY is not set: export SECRET_KEY=<50+ random characters>, or DEBUG=1 for development.")
     SECRET_KEY = _development_secret_key()
+elif _weak_secret_key(SECRET_KEY) and not DEBUG:
+    fail(
+        "SECRET_KEY is too weak (under 50 characters, under 5 distinct ones, or django-insecure-...): "
+        "export SECRET_KEY=<50+ random characters>, or DEBUG=1 for development."
+    )
 # Old keys, while rotating: signatures and sessions made with them stay valid (comma-separated).
 SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 

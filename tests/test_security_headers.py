@@ -115,7 +115,7 @@ def test_without_a_secret_key_production_refuses_to_start():
     ],
 )
 def test_a_bad_engine_setting_stops_start_up_with_one_line(env, names):
-    full = {"PATH": "/usr/bin:/bin", "SECRET_KEY": "x" * 50, **env}
+    full = {"PATH": "/usr/bin:/bin", "SECRET_KEY": secrets.token_urlsafe(50), **env}
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],
         cwd=ROOT,
