@@ -21,7 +21,7 @@ from accounts.selectors import session_user_get, user_session_auth_hash
 from api_project.audit import audit_log
 from api_project.errors import SessionExpired
 from sessions_api import services
-from sessions_api.selectors import REGISTRY_KEY
+from sessions_api.selectors import REGISTRY_KEY, TOKEN_VERSION_KEY
 
 
 class SessionEnded(exceptions.AuthenticationFailed):
@@ -43,6 +43,13 @@ def session_user(request: HttpRequest) -> Any:
     )
     if entry is None or str(entry.user_id) != str(user_id):
         _end(request, entry_id=None, reason="revoked")
+        raise SessionEnded()
+    if (
+        getattr(session, "client_holds_data", False)
+        and session.get(TOKEN_VERSION_KEY, "") != entry.token_version
+    ):
+        # A token from before a password or expiry change: refused, and the session that replaced it
+        # goes on (ending it here would let whoever holds an old token log the owner out).
         raise SessionEnded()
     if entry.absolute_expires_at <= timezone.now():
         _end(request, entry_id=entry.pk, reason="absolute_lifetime")

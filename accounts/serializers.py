@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from accounts.services import USERNAME_TAKEN
 from api_project.serializers import InputSerializer
 from sessions_api.serializers import SessionInfoSerializer
 
@@ -75,11 +76,13 @@ class RegisterInputSerializer(InputSerializer):
     email = serializers.EmailField(required=False, default="", allow_blank=True)
 
     def validate_username(self, value: str) -> str:
+        # Folded as Django folds it on save (NFKC), before the check: full-width "alice" is "alice".
+        value = User.normalize_username(value)
         field = User._meta.get_field(User.USERNAME_FIELD)
         for validator in getattr(field, "validators", []):
             validator(value)
         if User._default_manager.filter(**{User.USERNAME_FIELD: value}).exists():
-            raise serializers.ValidationError("A user with that username already exists.")
+            raise serializers.ValidationError(USERNAME_TAKEN)
         return value
 
 

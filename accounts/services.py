@@ -14,36 +14,31 @@ from django.contrib.auth import (
     logout,
     update_session_auth_hash,
 )
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
-from rest_framework.exceptions import Throttled, ValidationError
+from rest_framework.exceptions import ValidationError
 
 from accounts.authentication import session_user_or_none
-from accounts.throttling import LoginThrottle
+from accounts.throttling import registration_acquire
 from api_project.audit import audit_log
-from api_project.errors import InvalidCredentials
+from api_project.errors import InvalidCredentials, TooManyRegistrations
 from api_project.network import client_address
 from sessions_api import services as session_services
 from sessions_api.selectors import REGISTRY_KEY
 
+USERNAME_TAKEN = "A user with that username already exists."
+
 
 def user_login(*, request: HttpRequest, username: str, password: str, transport: str) -> Any:
-    """Check the throttle, then the password; sign the session in under a new key."""
-    throttle = LoginThrottle(username=username, address=client_address(request))
-    wait = throttle.acquire()
-    if wait:
-        audit_log("login_locked", request=request, username=username[:150], retry_after=wait)
-        raise Throttled(wait=wait)
+    """Check the password (behind the throttle, see ``accounts.backends``); sign in under a new key."""
     user = authenticate(request, username=username, password=password)
     if user is None:
-        audit_log("login_failed", request=request, username=username[:150])
         raise InvalidCredentials()
-    throttle.release()
     with transaction.atomic():  # the registry entry, last_login and (db) the session: one commit
         _start_session(request=request, user=user, transport=transport)
-    audit_log("login", request=request, user_id=user.pk, session_id=request.session.get(REGISTRY_KEY))
     return user
 
 
@@ -71,6 +66,9 @@ def user_logout(*, request: HttpRequest) -> None:
     entry_id = request.session.get(REGISTRY_KEY)
     user = session_user_or_none(request)  # DRF has set request.user to anonymous on this view
     user_id = user.pk if user is not None else None
+    # What logout() tells its receivers: the registry forgets the session only when it was signed in,
+    # not for a stale token of a live one.
+    request.user = user if user is not None else AnonymousUser()
     logout(request)
     if user_id is not None:
         audit_log("logout", request=request, user_id=user_id, session_id=entry_id)
@@ -78,7 +76,8 @@ def user_logout(*, request: HttpRequest) -> None:
 
 def user_password_change(*, request: HttpRequest, user: Any, current_password: str, new_password: str) -> int:
     """Change the password; end every other session of the user, keep this one under a new key."""
-    if not user.check_password(current_password):
+    # Through the backend, so a stolen session cannot guess the password faster than a login could.
+    if authenticate(request, username=user.get_username(), password=current_password) != user:
         raise ValidationError({"current_password": ["The current password is wrong."]})
     try:
         validate_password(new_password, user)
@@ -87,20 +86,33 @@ def user_password_change(*, request: HttpRequest, user: Any, current_password: s
     user.set_password(new_password)
     user.save(update_fields=["password"])
     update_session_auth_hash(request, user)
+    session_services.registry_entry_rotate(session=request.session)  # older tokens of it stop here
     entry_id = request.session.get(REGISTRY_KEY)
     revoked = session_services.user_sessions_revoke(user_id=user.pk, keep=entry_id)
     audit_log("password_changed", request=request, user_id=user.pk, session_id=entry_id, revoked=revoked)
     return revoked
 
 
+def registration_check(*, request: HttpRequest) -> None:
+    """Count a registration of the client's address; refuse with 429 past the limit, before any hash."""
+    wait = registration_acquire(address=client_address(request))
+    if wait:
+        audit_log("register_throttled", request=request, retry_after=wait)
+        raise TooManyRegistrations(wait=wait)
+
+
 def user_register(*, request: HttpRequest, username: str, password: str, email: str) -> Any:
-    """Create a user (not logged in)."""
+    """Create a user (not logged in); a name taken meanwhile is the same 400 as one taken before."""
     user_model = get_user_model()
     candidate = user_model(username=username, email=email)
     try:
         validate_password(password, candidate)
     except DjangoValidationError as exc:
         raise ValidationError({"password": list(exc.messages)}) from exc
-    user = user_model._default_manager.create_user(username=username, email=email, password=password)
+    try:
+        with transaction.atomic():
+            user = user_model._default_manager.create_user(username=username, email=email, password=password)
+    except IntegrityError as exc:  # the same name registered at the same instant
+        raise ValidationError({"username": [USERNAME_TAKEN]}) from exc
     audit_log("register", request=request, user_id=user.pk)
     return user

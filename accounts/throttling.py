@@ -1,4 +1,8 @@
-"""Login throttling: failed logins counted per username and per client address, in a shared store.
+"""Throttles of password checks and registrations, counted in a shared store.
+
+Failed password checks are counted per username and per client address: every check goes through
+``accounts.backends.ModelBackend`` (the API's login, the admin's login form, the password change), so
+none can skip the limit.
 
 DRF's throttles count every request, not failures, and their get-then-set on the cache loses counts
 under concurrency. Here each attempt first reserves a slot (an entry with its time) and is refused when
@@ -11,9 +15,11 @@ never process memory, so every worker and instance counts the same failures.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import math
 import secrets
 import time
+import unicodedata
 from datetime import timedelta
 from functools import cache
 from typing import Any, Protocol
@@ -108,14 +114,33 @@ def failure_store() -> FailureStore:
     return RedisFailureStore() if settings.REDIS_URL else DatabaseFailureStore()
 
 
+def username_key(username: str) -> str:
+    """Return the counter key of a username: ``BOB``, ``bob`` and a full-width ``bob`` share one."""
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", username).casefold())
+    return "user:" + hashlib.sha256(folded.encode()).hexdigest()[:40]
+
+
+def address_key(address: str) -> str:
+    """Return the counter key of a client address: IPv4 by the address, IPv6 by its /64.
+
+    One IPv6 client is usually given a whole /64, so counting each address would let it rotate
+    around the limit. An IPv4 address mapped into IPv6 counts as the IPv4 address.
+    """
+    ip = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return f"addr:{ip.ipv4_mapped}"
+        return f"addr:{ipaddress.IPv6Network((ip, 64), strict=False)}"
+    return f"addr:{ip}"
+
+
 class LoginThrottle:
-    """The two counters one login attempt is checked against."""
+    """The two counters one password check is held against."""
 
     def __init__(self, *, username: str, address: str | None) -> None:
-        digest = hashlib.sha256(username.casefold().encode()).hexdigest()[:40]
-        self._limits: Limits = [(f"user:{digest}", settings.LOGIN_FAILURES_PER_USERNAME)]
+        self._limits: Limits = [(username_key(username), settings.LOGIN_FAILURES_PER_USERNAME)]
         if address:
-            self._limits.append((f"addr:{address}", settings.LOGIN_FAILURES_PER_ADDRESS))
+            self._limits.append((address_key(address), settings.LOGIN_FAILURES_PER_ADDRESS))
         self._receipt: Any = None
 
     def acquire(self) -> int:
@@ -124,7 +149,19 @@ class LoginThrottle:
         return wait
 
     def release(self) -> None:
-        """Give the reserved attempt back: the login succeeded."""
+        """Give the reserved attempt back: the password was right."""
         if self._receipt is not None:
             failure_store().release(self._limits, self._receipt)
             self._receipt = None
+
+
+def registration_acquire(*, address: str | None) -> int:
+    """Count one registration of this client address; return 0, or the seconds to wait when it is full.
+
+    Every attempt counts, kept or refused: each may cost a password hash.
+    """
+    if not address:
+        return 0
+    limits = [("reg:" + address_key(address), settings.REGISTRATIONS_PER_ADDRESS)]
+    _, wait = failure_store().reserve(limits, settings.REGISTRATION_WINDOW)
+    return wait

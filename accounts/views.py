@@ -152,9 +152,12 @@ class PasswordView(ApiView):
         summary="Change the password",
         operation_id="auth_password_change",
         description="Every other session of the user ends at once; this one goes on under a new key (on the "
-        "header transport the new token comes in the `X-Session-Token` response header).",
+        "header transport the new token comes in the `X-Session-Token` response header), and every token "
+        "of it from before stops working. A wrong `current_password` is 400 and counts against the same "
+        "per-username and per-address limits as a failed login: past them 429 `throttled` with "
+        "`Retry-After`, before the password is checked.",
         request=serializers.PasswordChangeInputSerializer,
-        responses={204: OpenApiResponse(description="Changed."), **unsafe_errors(401)},
+        responses={204: OpenApiResponse(description="Changed."), **unsafe_errors(401, 429)},
     )
     def post(self, request: Request) -> Response:
         serializer = serializers.PasswordChangeInputSerializer(data=request.data)
@@ -173,14 +176,19 @@ class RegisterView(ApiView):
         auth=ANONYMOUS_WRITE,
         summary="Register",
         operation_id="auth_register",
-        description="Creates a user; it is not logged in. 403 `permission_denied` when registration is "
-        "switched off (`REGISTRATION_OPEN=0`).",
+        description="Creates a user; it is not logged in. A username that is taken is 400 with "
+        "`fields.username` (registration cannot hide which names exist; the throttle bounds how fast anyone "
+        "can ask). Usernames are folded with Unicode NFKC before the check, so a full-width `alice` is "
+        "taken when `alice` is. Attempts are throttled per client address (`REGISTRATIONS_PER_ADDRESS` per "
+        "`REGISTRATION_WINDOW` seconds, default 20 per hour): past it 429 `throttled` with `Retry-After`. "
+        "403 `permission_denied` when registration is switched off (`REGISTRATION_OPEN=0`).",
         request=serializers.RegisterInputSerializer,
-        responses={201: serializers.RegisterOutputSerializer, **unsafe_errors()},
+        responses={201: serializers.RegisterOutputSerializer, **unsafe_errors(429)},
     )
     def post(self, request: Request) -> Response:
         if not settings.REGISTRATION_OPEN:
             raise RegistrationClosed()
+        services.registration_check(request=request._request)
         serializer = serializers.RegisterInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = services.user_register(request=request._request, **serializer.validated_data)

@@ -13,17 +13,17 @@ logger = logging.getLogger("audit")
 
 
 def audit_log(
-    event: str, *, request: HttpRequest, user_id: Any = None, session_id: Any = None, **fields: Any
+    event: str, *, request: HttpRequest | None, user_id: Any = None, session_id: Any = None, **fields: Any
 ) -> None:
-    """Write one audit line: the event, who, which session, from where."""
+    """Write one audit line: the event, who, which session, from where (when there is a request)."""
     logger.info(
         event,
         extra={
             "event": event,
             "user_id": user_id,
             "session_id": session_id,
-            "ip": client_address(request),
-            "user_agent": request.headers.get("User-Agent", "")[:256],
+            "ip": client_address(request) if request is not None else None,
+            "user_agent": request.headers.get("User-Agent", "")[:256] if request is not None else "",
             **fields,
         },
     )

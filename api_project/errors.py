@@ -60,6 +60,10 @@ class ServiceUnavailable(ApiError):
     default_code = "service_unavailable"
 
 
+class TooManyRegistrations(exceptions.Throttled):
+    sentence = "Too many registrations from this address; try again after Retry-After seconds."
+
+
 class RegistrationClosed(exceptions.PermissionDenied):
     default_detail = "Registration is switched off on this service."
     default_code = "permission_denied"
@@ -140,7 +144,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 def _sentence(exc: exceptions.APIException) -> str:
     """Return the human sentence of an API exception, without DRF's 'Expected available in' noise."""
     if isinstance(exc, exceptions.Throttled):
-        return "Too many failed logins; try again after Retry-After seconds."
+        return getattr(exc, "sentence", "Too many failed logins; try again after Retry-After seconds.")
     if isinstance(exc, exceptions.NotAuthenticated):
         return "Log in first: this needs a signed-in session."
     return str(exc.detail)

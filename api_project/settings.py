@@ -278,10 +278,16 @@ AUTHENTICATION_BACKENDS = ["accounts.backends.ModelBackend"]
 REGISTRATION_OPEN = env.bool("REGISTRATION_OPEN", default=True)
 PASSWORD_MAX_LENGTH = 4096  # longer ones are refused before any hashing
 
-# Failed logins allowed per username and per client address within the window (seconds).
+# Failed password checks (API login, admin login, password change) allowed per username and per client
+# address (IPv6: per /64) within the window (seconds).
 LOGIN_FAILURES_PER_USERNAME = env.int("LOGIN_FAILURES_PER_USERNAME", default=10)
 LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=100)
 LOGIN_FAILURE_WINDOW = env.int("LOGIN_FAILURE_WINDOW", default=15 * 60)
+# Registrations (each costs a password hash) allowed per client address within the window (seconds).
+REGISTRATIONS_PER_ADDRESS = env.int("REGISTRATIONS_PER_ADDRESS", default=20)
+REGISTRATION_WINDOW = env.int("REGISTRATION_WINDOW", default=3600)
+# Django's admin (its login form goes through the same throttle); 0 serves no admin at all.
+ADMIN_ENABLED = env.bool("ADMIN_ENABLED", default=True)
 # How many X-Forwarded-For hops (reverse proxies) to believe; 0 means REMOTE_ADDR is the client.
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 

@@ -9,6 +9,11 @@ from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 
 
+def new_token_version() -> str:
+    """Return a random version for a registry entry's tokens (see ``UserSession.token_version``)."""
+    return secrets.token_urlsafe(6)
+
+
 def new_public_id() -> str:
     """Return a random public session id (independent of the session key, so it reveals nothing)."""
     return secrets.token_urlsafe(16)
@@ -30,6 +35,13 @@ class UserSession(models.Model):
     absolute_expires_at = models.DateTimeField(help_text="When the session ends whatever the activity.")
     ip = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=512, blank=True)
+    token_version = models.CharField(
+        max_length=16,
+        blank=True,
+        db_default="",
+        help_text="Changed, with the copy the session holds, when the session's older tokens must stop "
+        "working (a password or expiry change): a client-held token of another version is refused.",
+    )
 
     class Meta:
         ordering = ["-created_at", "id"]

@@ -14,6 +14,7 @@ from sessions_api import snapshots
 from sessions_api.models import UserSession
 
 REGISTRY_KEY = "_session_registry_id"
+TOKEN_VERSION_KEY = "_session_token_version"  # noqa: S105 - the registry entry's token_version, as of this token
 TEST_COOKIE_KEY = SessionBase.TEST_COOKIE_NAME
 
 

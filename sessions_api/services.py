@@ -18,8 +18,8 @@ from api_project.audit import audit_log
 from api_project.errors import STORE_ERRORS, TooLarge
 from api_project.network import client_address
 from sessions_api import snapshots
-from sessions_api.models import LoginFailure, UserSession
-from sessions_api.selectors import REGISTRY_KEY, is_reserved_key, session_data_list
+from sessions_api.models import LoginFailure, UserSession, new_token_version
+from sessions_api.selectors import REGISTRY_KEY, TOKEN_VERSION_KEY, is_reserved_key, session_data_list
 
 __all__ = ["REGISTRY_KEY"]
 
@@ -64,12 +64,12 @@ def session_data_clear(*, session: SessionBase) -> None:
 
 
 def session_expiry_set(*, session: SessionBase, value: int | datetime | None) -> None:
-    """Set the expiry (Django's ``set_expiry``) and keep the registry's copy in step."""
+    """Set the expiry (Django's ``set_expiry``) and keep the registry's copy in step.
+
+    Tokens handed out before carry the old expiry (``signed_cookies``): they stop working here.
+    """
     session.set_expiry(value)
-    entry_id = session.get(REGISTRY_KEY)
-    if entry_id:
-        UserSession.objects.filter(pk=entry_id).update(expires_at=session.get_expiry_date())
-        snapshots.invalidate(snapshots.ENTRY, entry_id)
+    registry_entry_rotate(session=session, expires_at=session.get_expiry_date())
 
 
 # --- The registry ---------------------------------------------------------------------------
@@ -87,10 +87,27 @@ def registry_entry_create(*, request: HttpRequest, user: Any) -> UserSession:
         absolute_expires_at=now + timedelta(seconds=settings.SESSION_ABSOLUTE_AGE),
         ip=client_address(request),
         user_agent=request.headers.get("User-Agent", "")[:512],
+        token_version=new_token_version(),
     )
     request.session[REGISTRY_KEY] = entry.pk
+    request.session[TOKEN_VERSION_KEY] = entry.token_version
     request.session_entry = entry  # type: ignore[attr-defined]
     return entry
+
+
+def registry_entry_rotate(*, session: SessionBase, **fields: Any) -> None:
+    """Give the session's registry entry (and the session) a new token version, with other changes.
+
+    Every token of the session made before then is refused by the auth check from now on where the
+    client holds the session (``signed_cookies``: its old tokens stay validly signed).
+    """
+    entry_id = session.get(REGISTRY_KEY)
+    if not entry_id:
+        return
+    version = new_token_version()
+    UserSession.objects.filter(pk=entry_id).update(token_version=version, **fields)
+    snapshots.invalidate(snapshots.ENTRY, entry_id)
+    session[TOKEN_VERSION_KEY] = version
 
 
 def registry_entry_touch(*, entry: UserSession, session: SessionBase) -> None:
@@ -138,13 +155,14 @@ def expired_sessions_clear() -> int:
 
 
 def registry_prune() -> int:
-    """Delete registry rows past either lifetime, and login failures past their window."""
+    """Delete registry rows past either lifetime, and throttle counts past their window."""
     now = timezone.now()
     expired = UserSession.objects.filter(expires_at__lte=now) | UserSession.objects.filter(
         absolute_expires_at__lte=now
     )
     deleted, _ = expired.delete()
-    LoginFailure.objects.filter(at__lt=now - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW)).delete()
+    window = max(settings.LOGIN_FAILURE_WINDOW, settings.REGISTRATION_WINDOW)
+    LoginFailure.objects.filter(at__lt=now - timedelta(seconds=window)).delete()
     return deleted
 
 

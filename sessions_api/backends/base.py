@@ -28,6 +28,9 @@ class MergingSessionMixin(SessionBase):
 
     engine_name = "custom"
     merges_concurrent_writes = True
+    # Whether the client holds the session (its data is the token), so that a token handed out before
+    # stays loadable after the session changed: the auth check then compares its token version.
+    client_holds_data = False
 
     def __init__(self, session_key: str | None = None) -> None:
         self._changed: dict[str, Any] = {}

@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-import ipaddress
-import itertools
-import random
 import statistics
 import time
 
 import httpx
 import pytest
 
-from tests.support.clients import PASSWORD, CookieClient, HeaderClient, new_username, register
+from tests.support.clients import (
+    PASSWORD,
+    CookieClient,
+    HeaderClient,
+    new_username,
+    random_address,
+    register,
+)
 from tests.support.server import ARGON2_ENV
-
-_DOCUMENTATION_PREFIX = int(ipaddress.IPv6Address("2001:db8::"))
-_addresses = itertools.count(random.randrange(1 << 64))  # noqa: S311 - test data, not crypto
-
-
-def random_address() -> str:
-    """A client address no other test of this run uses (so no other test's lock-out applies to it)."""
-    return str(ipaddress.IPv6Address(_DOCUMENTATION_PREFIX + next(_addresses)))
 
 
 def login(server, name: str, password: str, address: str) -> httpx.Response:

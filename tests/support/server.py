@@ -28,7 +28,8 @@ BASE_ENV = {
     "CSRF_COOKIE_SECURE": "0",
     "SECURE_SSL_REDIRECT": "0",
     "SECURE_HSTS_SECONDS": "0",
-    "LOGIN_FAILURES_PER_ADDRESS": "100000",  # every test logs in from 127.0.0.1
+    "LOGIN_FAILURES_PER_ADDRESS": "100000",  # every test logs in (and registers) from 127.0.0.1
+    "REGISTRATIONS_PER_ADDRESS": "100000",
     "AUDIT_LOG_LEVEL": "INFO",
     # Django's advice for tests: a fast hasher. Tests about hashing ask for ARGON2_ENV instead.
     "PASSWORD_HASHERS": "django.contrib.auth.hashers.MD5PasswordHasher",
