@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from rest_framework import serializers
 
 from accounts.services import USERNAME_TAKEN
@@ -13,6 +14,7 @@ from api_project.serializers import InputSerializer
 from sessions_api.serializers import SessionInfoSerializer
 
 User = get_user_model()
+PASSWORD_MIN_LENGTH = 8  # Django's MinimumLengthValidator, said in the schema too
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -67,12 +69,29 @@ class SessionOutputSerializer(serializers.Serializer):
 
 class PasswordChangeInputSerializer(InputSerializer):
     current_password = serializers.CharField(max_length=settings.PASSWORD_MAX_LENGTH, trim_whitespace=False)
-    new_password = serializers.CharField(max_length=settings.PASSWORD_MAX_LENGTH, trim_whitespace=False)
+    new_password = serializers.CharField(
+        min_length=PASSWORD_MIN_LENGTH,
+        max_length=settings.PASSWORD_MAX_LENGTH,
+        trim_whitespace=False,
+        help_text="Also checked by the password validators: not too common, not all digits, not too "
+        "like the username or e-mail address.",
+    )
 
 
 class RegisterInputSerializer(InputSerializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=settings.PASSWORD_MAX_LENGTH, trim_whitespace=False)
+    username = serializers.CharField(
+        max_length=150,
+        validators=[UnicodeUsernameValidator()],
+        help_text="Letters, digits and @ . + - _; folded with Unicode NFKC (as stored) before the check "
+        "that it is free.",
+    )
+    password = serializers.CharField(
+        min_length=PASSWORD_MIN_LENGTH,
+        max_length=settings.PASSWORD_MAX_LENGTH,
+        trim_whitespace=False,
+        help_text="Also checked by the password validators: not too common, not all digits, not too "
+        "like the username or e-mail address (400 with `fields.password` saying which).",
+    )
     email = serializers.EmailField(required=False, default="", allow_blank=True)
 
     def validate_username(self, value: str) -> str:

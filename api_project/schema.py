@@ -105,3 +105,55 @@ def postprocess_no_nul_in_strings(result: dict[str, Any], generator: Any, **kwar
             if field.get("type") == "string" and not {"format", "pattern", "enum"} & set(field):
                 field["pattern"] = NO_NUL
     return result
+
+
+# How one operation's answer feeds the next: OpenAPI links, which a client generator documents and
+# schemathesis's stateful phase follows (register, then log in as that user, then act on the session).
+# (operationId, status) -> {link name: (target operationId, parameters, request body)}
+LINKS: dict[tuple[str, str], dict[str, tuple[str, dict[str, str], Any]]] = {
+    ("auth_register", "201"): {
+        "LogIn": (
+            "auth_login",
+            {},
+            {"username": "$request.body#/username", "password": "$request.body#/password"},
+        ),
+    },
+    ("auth_login", "200"): {
+        "RevokeThisSession": ("sessions_revoke", {"session_id": "$response.body#/session/id"}, None),
+        "RevokeUsersSessions": ("staff_user_sessions_revoke", {"user_id": "$response.body#/user/id"}, None),
+    },
+    ("auth_session", "200"): {
+        "RevokeThisSession": ("sessions_revoke", {"session_id": "$response.body#/session/id"}, None),
+    },
+    ("sessions_list", "200"): {
+        "RevokeFirstListed": ("sessions_revoke", {"session_id": "$response.body#/sessions/0/id"}, None),
+    },
+    **{
+        ("session_data_set", status): {
+            "ReadKey": ("session_data_get", {"key": "$request.path.key"}, None),
+            "DeleteKey": ("session_data_delete", {"key": "$request.path.key"}, None),
+        }
+        for status in ("200", "201")
+    },
+}
+
+
+def postprocess_links(result: dict[str, Any], generator: Any, **kwargs: Any) -> dict[str, Any]:
+    """Add ``LINKS`` to the responses they start from."""
+    responses = {
+        (operation["operationId"], status): response
+        for path in result.get("paths", {}).values()
+        for operation in path.values()
+        for status, response in operation.get("responses", {}).items()
+    }
+    for (operation_id, status), links in LINKS.items():
+        response = responses[(operation_id, status)]
+        response["links"] = {
+            name: {
+                "operationId": target,
+                **({"parameters": parameters} if parameters else {}),
+                **({"requestBody": body} if body is not None else {}),
+            }
+            for name, (target, parameters, body) in links.items()
+        }
+    return result

@@ -328,6 +328,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api_project.schema.postprocess_no_nul_in_strings",
+        "api_project.schema.postprocess_links",
     ],
 }
 

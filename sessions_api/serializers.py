@@ -148,10 +148,14 @@ class StaffSessionListSerializer(serializers.Serializer):
 CURSOR_PATTERN = r"^[A-Za-z0-9+/=]*$"
 
 
+USER_ID_MAX = 2**31 - 1  # the user table's key is a 32-bit integer
+
+
 class StaffSessionQuerySerializer(serializers.Serializer):
-    user = serializers.IntegerField(required=False, min_value=1, help_text="A user id.")
-    # Blank means absent (DRF reads an empty query value of an optional field so), i.e. the first page.
-    # Cursors are base64 (DRF's CursorPagination), so anything else is refused before decoding.
+    # Digits only: DRF's IntegerField also takes "1.0", "+1" and full-width digits.
+    user = serializers.RegexField(r"^[1-9][0-9]{0,9}$", required=False, help_text="A user id.")
+    # Blank means the first page. Cursors are base64 (DRF's CursorPagination), so anything else is
+    # refused before decoding.
     cursor = serializers.RegexField(
         CURSOR_PATTERN,
         required=False,
@@ -159,6 +163,22 @@ class StaffSessionQuerySerializer(serializers.Serializer):
         max_length=512,
         help_text="The `next` of the previous page.",
     )
+
+    @classmethod
+    def of_query(cls, params: Any) -> StaffSessionQuerySerializer:
+        """Return the serializer of a request's query string; a parameter given twice is a 400.
+
+        A plain dict, not the QueryDict: DRF would read an empty ``user=`` of one as no parameter.
+        """
+        repeated = sorted(name for name in params if len(params.getlist(name)) > 1)
+        if repeated:
+            raise serializers.ValidationError({name: ["Give this parameter once."] for name in repeated})
+        return cls(data=params.dict())
+
+    def validate_user(self, value: str) -> int:
+        if int(value) > USER_ID_MAX:
+            raise serializers.ValidationError(f"Ensure this value is less than or equal to {USER_ID_MAX}.")
+        return int(value)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         unknown = sorted(set(self.initial_data) - set(self.fields))

@@ -327,7 +327,11 @@ class StaffSessionsView(ApiView):
         description="Every live signed-in session, newest first, 50 a page; `?user=` narrows to one user, "
         "`?cursor=` takes the `next` of the previous page.",
         parameters=[
-            OpenApiParameter("user", {"type": "integer", "minimum": 1}, description="A user id."),
+            OpenApiParameter(
+                "user",
+                {"type": "integer", "minimum": 1, "maximum": serializers.USER_ID_MAX},
+                description="A user id.",
+            ),
             # Written out rather than derived from the query serializer: an empty cursor means the
             # first page, which drf-spectacular cannot say of a blank-allowing regex field.
             OpenApiParameter(
@@ -339,7 +343,7 @@ class StaffSessionsView(ApiView):
         responses={200: serializers.StaffSessionListSerializer, **errors(400, 401, 403)},
     )
     def get(self, request: Request) -> Response:
-        query = serializers.StaffSessionQuerySerializer(data=request.query_params)
+        query = serializers.StaffSessionQuerySerializer.of_query(request.query_params)
         query.is_valid(raise_exception=True)
         paginator = StaffSessionPagination()
         page = paginator.paginate_queryset(

@@ -56,6 +56,28 @@ def test_staff_filters_by_user(server, staff):
     assert body["next"] is None
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "user=abc",
+        "user=",
+        "user=0",
+        "user=1.0",
+        "user=%2B1",
+        "user=%EF%BC%91",  # a full-width 1
+        "user=2147483648",  # past the user table's 32-bit key (SQLite's integers overflowed)
+        "user=99999999999999999999",
+        "user=1&user=2",
+        "user=abc&user=",
+        "cursor=&cursor=",
+    ],
+)
+def test_a_malformed_staff_query_is_400(staff, query):
+    answer = staff.get("/admin/sessions?" + query)
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["code"] == "invalid" and set(answer.json()["fields"]) <= {"user", "cursor"}
+
+
 def test_bad_staff_query_is_400(staff):
     assert staff.get("/admin/sessions", params={"user": "abc"}).status_code == 400
     bad_cursor = staff.get("/admin/sessions", params={"cursor": "garbage"})
