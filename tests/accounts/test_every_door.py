@@ -218,3 +218,9 @@ def test_rotating_addresses_inside_one_ipv6_64_does_not_reset_the_login_limit(ha
     locked = api_login(hardened_server, new_username(), "wrong", random_address(subnet=subnet))
     assert locked.status_code == 429
     assert api_login(hardened_server, new_username(), "wrong", random_address()).status_code == 401
+
+
+def test_admin_enabled_0_serves_no_admin_at_all(server_pool):
+    closed = server_pool.get("db-sqlite", ADMIN_ENABLED="0")
+    assert httpx.get(closed.url + "/admin/login/").status_code == 404
+    assert httpx.get(closed.url + "/api/v1/auth/csrf").status_code == 200
