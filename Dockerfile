@@ -1,6 +1,6 @@
 # The production image of the session-auth API: gunicorn serving the installed package, static files
 # collected at build time and served by WhiteNoise. No secret is baked in: SECRET_KEY, DATABASE_URL,
-# REDIS_URL, ALLOWED_HOSTS and the rest come from the environment at run time (README, "Deployment").
+# REDIS_URL, ALLOWED_HOSTS and the rest come from the environment at run time (docs/deployment.md).
 # tests/e2e/test_dockerfile.py installs and starts the project the way this file does.
 
 FROM python:3.11-slim-bookworm AS base

@@ -20,7 +20,7 @@ help:
 	@echo "make lint    - ruff and mypy"
 	@echo "make hadolint - lint the Dockerfile"
 	@echo "make schema  - regenerate openapi.yaml"
-	@echo "make soak    - two minutes of mixed traffic on gunicorn + PostgreSQL + Redis (README, Reliability)"
+	@echo "make soak    - two minutes of mixed traffic on gunicorn + PostgreSQL + Redis (docs/reliability.md)"
 	@echo "make bench   - benchmarks against stock Django + DRF (PostgreSQL, Redis, wrk; ~20 min; --engines all: ~30)"
 
 $(STAMP): pyproject.toml
@@ -39,7 +39,7 @@ run: $(STAMP)
 	@echo
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# The demo SPA (examples/spa) on its own origin, and the API set up to accept it (README, "SPA guide").
+# The demo SPA (examples/spa) on its own origin, and the API set up to accept it (docs/spa.md).
 # Both on localhost: the SPA's and the API's cookies then belong to the same site. Ctrl-C stops both.
 demo: $(STAMP)
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput -v0
@@ -91,8 +91,8 @@ services:
 	@redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || \
 		redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
 
-# Benchmarks (README, "Performance"): the service under its production server and settings on
-# PostgreSQL + Redis, driven by wrk, next to the stock baseline of ../shared/bench when it is there.
+# Benchmarks (docs/performance.md, results in benchmarks/RESULTS.md): the service under its production
+# server and settings on PostgreSQL + Redis, driven by wrk, next to the stock baseline of ../shared/bench when it is there.
 # Options go in BENCH_ARGS, e.g. make bench BENCH_ARGS="--engines all --repeat 5".
 BENCH_STAMP := $(VENV)/.bench-installed
 $(BENCH_STAMP): $(STAMP)

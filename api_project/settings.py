@@ -1,7 +1,7 @@
 """Settings for the session-auth API: one module, every value from the environment.
 
 Variables are named after Django's own settings (``SECRET_KEY``, ``DEBUG``, ``SESSION_ENGINE``, ...)
-plus ``DATABASE_URL`` and ``REDIS_URL``. The README lists every one of them.
+plus ``DATABASE_URL`` and ``REDIS_URL``. docs/configuration.md lists every one of them.
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ INSTALLED_APPS = [
     "sessions_api",
 ]
 
-# The least middleware the API needs; the order matters and is explained in the README.
+# The least middleware the API needs, in an order that matters (docs/architecture.md, the request's path).
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "api_project.middleware.allowed_hosts_middleware",

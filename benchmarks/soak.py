@@ -1,6 +1,6 @@
 """Soak: mixed traffic against gunicorn on PostgreSQL + Redis for a bounded time; nothing may be lost.
 
-    make soak                                   # about two minutes, the figures in the README
+    make soak                                   # about two minutes, the figures in benchmarks/RESULTS.md
     .venv/bin/python benchmarks/soak.py --help  # engine, duration, users
 
 This process is the load (threads with keep-alive connections); the service runs in gunicorn, a

@@ -1,4 +1,4 @@
-"""gunicorn settings of the image: each knob an environment variable (README, "Deployment")."""
+"""gunicorn settings of the image: each knob an environment variable (docs/deployment.md)."""
 
 from __future__ import annotations
 

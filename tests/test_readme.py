@@ -1,4 +1,4 @@
-"""The README documents every environment variable the settings read."""
+"""The README is a short front door to docs/, and the docs list every environment variable the code reads."""
 
 from __future__ import annotations
 
@@ -6,12 +6,58 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+DOCS = ROOT / "docs"
+README_MAX_LINES = 300
 
 
-def test_every_environment_variable_is_in_the_readme_table():
+def _table_variables(page: Path) -> set[str]:
+    return set(re.findall(r"^\| `([A-Z][A-Z0-9_]+)` \|", page.read_text(), flags=re.MULTILINE))
+
+
+def _relative_links(page: Path) -> list[str]:
+    text = re.sub(r"```.*?```", "", page.read_text(), flags=re.DOTALL)
+    text = re.sub(r"`[^`\n]*`", "", text)
+    return [t for t in re.findall(r"\]\(([^)\s]+)\)", text) if not re.match(r"[a-z]+:", t)]
+
+
+def test_every_environment_variable_of_the_settings_is_in_the_configuration_table():
     settings = (ROOT / "api_project" / "settings.py").read_text()
     read = set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z][A-Z0-9_]+)"', settings))
-    readme = (ROOT / "README.md").read_text()
-    documented = set(re.findall(r"^\| `([A-Z][A-Z0-9_]+)` \|", readme, flags=re.MULTILINE))
+    documented = _table_variables(DOCS / "configuration.md")
     assert read, "no environment variables found in settings.py"
     assert read - documented == set(), "undocumented: " + ", ".join(sorted(read - documented))
+
+
+def test_every_environment_variable_of_gunicorn_is_in_the_deployment_page():
+    config = (ROOT / "deploy" / "gunicorn.conf.py").read_text()
+    read = set(re.findall(r'(?:environ\.get|_integer)\(\s*"([A-Z][A-Z0-9_]+)"', config))
+    documented = _table_variables(DOCS / "deployment.md")
+    assert read, "no environment variables found in deploy/gunicorn.conf.py"
+    assert read - documented == set(), "undocumented: " + ", ".join(sorted(read - documented))
+
+
+def test_readme_is_at_most_300_lines():
+    lines = len(README.read_text().splitlines())
+    assert lines <= README_MAX_LINES, f"README.md has {lines} lines; move detail to a page under docs/"
+
+
+def test_readme_links_every_docs_page():
+    linked = {(README.parent / link.partition("#")[0]).resolve() for link in _relative_links(README)}
+    pages = {page.resolve() for page in DOCS.glob("*.md")}
+    assert pages, "no pages under docs/"
+    assert pages - linked == set(), "not linked from README.md: " + ", ".join(
+        sorted(p.name for p in pages - linked)
+    )
+
+
+def test_every_relative_link_of_the_docs_resolves():
+    pages = [README, *DOCS.glob("*.md"), ROOT / "benchmarks" / "RESULTS.md"]
+    broken = [
+        f"{page.relative_to(ROOT)}: {link}"
+        for page in pages
+        if page.exists()
+        for link in _relative_links(page)
+        if link.partition("#")[0] and not (page.parent / link.partition("#")[0]).exists()
+    ]
+    assert broken == [], "broken links: " + "; ".join(broken)
