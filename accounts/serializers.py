@@ -17,6 +17,13 @@ User = get_user_model()
 PASSWORD_MIN_LENGTH = 8  # Django's MinimumLengthValidator, said in the schema too
 
 
+class FoldedUsernameValidator(UnicodeUsernameValidator):
+    """Django's username characters, checked on the name as it will be stored (NFKC); the schema's pattern."""
+
+    def __call__(self, value: Any) -> None:
+        super().__call__(User.normalize_username(value))
+
+
 class UserSerializer(serializers.ModelSerializer):
     # A user may have no email address: an empty string, which the schema must allow besides an address.
     email = serializers.EmailField(read_only=True, allow_blank=True)
@@ -81,7 +88,7 @@ class PasswordChangeInputSerializer(InputSerializer):
 class RegisterInputSerializer(InputSerializer):
     username = serializers.CharField(
         max_length=150,
-        validators=[UnicodeUsernameValidator()],
+        validators=[FoldedUsernameValidator()],
         help_text="Letters, digits and @ . + - _; folded with Unicode NFKC (as stored) before the check "
         "that it is free.",
     )
