@@ -1,6 +1,9 @@
 # Two commands for a newcomer: `make run` and `make test`. Everything else is optional.
 SHELL := /bin/bash
-PYTHON ?= python3.11
+# The first Python >= 3.11 on the PATH (Django 5.2 supports 3.10-3.13; we use 3.11's typing), unless
+# PYTHON names one.
+PYTHON ?= $(shell for p in python3.11 python3.12 python3.13 python3; do \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && { echo $$p; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -24,7 +27,7 @@ help:
 	@echo "make bench   - benchmarks against stock Django + DRF (PostgreSQL, Redis, wrk; ~20 min; --engines all: ~30)"
 
 $(STAMP): pyproject.toml
-	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON)"; exit 1; }
+	@[ -n "$(PYTHON)" ] || { echo "need Python 3.11 or newer (python3.11, 3.12, 3.13 or python3)"; exit 1; }
 	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
