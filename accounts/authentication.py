@@ -21,6 +21,7 @@ from accounts.selectors import session_user_get, user_session_auth_hash
 from api_project.audit import audit_log
 from api_project.errors import SessionExpired
 from sessions_api import services
+from sessions_api.backends.base import engine_of
 from sessions_api.selectors import REGISTRY_KEY, TOKEN_VERSION_KEY
 
 
@@ -35,19 +36,11 @@ def session_user(request: HttpRequest) -> Any:
     user_id = session.get(SESSION_KEY)
     if user_id is None:
         return None
-    entry, user = session_user_get(
-        entry_id=session.get(REGISTRY_KEY),
-        user_id=user_id,
-        prefetched=getattr(session, "prefetched_snapshots", None),
-        joined=getattr(session, "joined_rows", None),
-    )
+    entry, user = session_user_get(session=session, entry_id=session.get(REGISTRY_KEY), user_id=user_id)
     if entry is None or str(entry.user_id) != str(user_id):
         _end(request, entry_id=None, reason="revoked")
         raise SessionEnded()
-    if (
-        getattr(session, "client_holds_data", False)
-        and session.get(TOKEN_VERSION_KEY, "") != entry.token_version
-    ):
+    if engine_of(session).client_holds_data and session.get(TOKEN_VERSION_KEY, "") != entry.token_version:
         # A token from before a password or expiry change: refused, and the session that replaced it
         # goes on (ending it here would let whoever holds an old token log the owner out).
         raise SessionEnded()

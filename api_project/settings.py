@@ -128,7 +128,7 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
         {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
     )
 elif _database["ENGINE"] == "django.db.backends.postgresql":
-    # Fail fast instead of hanging when PostgreSQL is unreachable (DESIGN.md section 5). Our backend is
+    # Fail fast instead of hanging when PostgreSQL is unreachable (docs/reliability.md). Our backend is
     # Django's plus a client-side bound on waiting for a reply (api_project/db/base.py).
     _database["ENGINE"] = "api_project.db"
     _statement_timeout_ms = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=5000)

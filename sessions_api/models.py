@@ -35,6 +35,9 @@ class UserSession(models.Model):
     absolute_expires_at = models.DateTimeField(help_text="When the session ends whatever the activity.")
     ip = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=512, blank=True)
+    name = models.CharField(
+        max_length=64, blank=True, db_default="", help_text="Given by its user; blank until."
+    )
     token_version = models.CharField(
         max_length=16,
         blank=True,
@@ -85,7 +88,9 @@ class LoginFailure(models.Model):
 
 
 class CacheEpoch(models.Model):
-    """The one row that says whether Redis may be trusted as a cache of the database (``cache_trust``).
+    """The one row that says whether Redis may be trusted as a cache of the database.
+
+    (``sessions_api.backends.cached_db.trust`` keeps it.)
 
     ``epoch`` is part of every cache key: moving it on abandons everything cached before. ``dirty`` names
     the open episode in which some write reached the database but could not update the cache ("" when

@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.functional import cached_property
 from rest_framework import serializers
@@ -22,7 +23,7 @@ def is_valid_key(key: str) -> bool:
 
 class SessionInfoSerializer(serializers.Serializer):
     id = serializers.CharField(allow_null=True, help_text="Public id of a signed-in session (not its key).")
-    engine = serializers.ChoiceField(choices=["db", "cache", "cached_db", "file", "signed_cookies"])
+    engine = serializers.ChoiceField(choices=list(settings.SESSION_ENGINES))
     transport = serializers.ChoiceField(choices=["cookie", "header"])
     created_at = serializers.DateTimeField(allow_null=True)
     expiry_age = serializers.IntegerField(help_text="Seconds until the session expires.")
@@ -105,6 +106,7 @@ class UserSessionSerializer(serializers.Serializer):
     expiry_date = serializers.DateTimeField(source="expires_at")
     ip = serializers.IPAddressField(allow_null=True)
     user_agent = serializers.CharField()
+    name = serializers.CharField(allow_null=True, help_text="The name its user gave it, null until then.")
 
     def get_current(self, entry: Any) -> bool:
         return entry.pk == self.context.get("current_id")
@@ -121,6 +123,7 @@ class UserSessionSerializer(serializers.Serializer):
             "expiry_date": self._datetime.to_representation(entry.expires_at),
             "ip": None if entry.ip is None else str(entry.ip),
             "user_agent": str(entry.user_agent),
+            "name": str(entry.name) or None,
         }
 
     @cached_property
@@ -185,6 +188,26 @@ class StaffSessionQuerySerializer(serializers.Serializer):
         if unknown:
             raise serializers.ValidationError({name: ["Unknown query parameter."] for name in unknown})
         return attrs
+
+
+NAME_PATTERN = r"^[^\x00-\x1F\x7F-\x9F]*$"  # no control character; the other unprintables: in validate
+
+
+class SessionNameInputSerializer(InputSerializer):
+    name = serializers.RegexField(
+        NAME_PATTERN,
+        min_length=1,
+        max_length=64,
+        allow_null=True,
+        trim_whitespace=False,
+        help_text="1-64 printable characters (no control, format or line-separator character), or null "
+        "to remove the name.",
+    )
+
+    def validate_name(self, value: str | None) -> str | None:
+        if value is not None and not value.replace(" ", "").isprintable():
+            raise serializers.ValidationError("Use printable characters only.")
+        return value
 
 
 class RevokedSerializer(serializers.Serializer):

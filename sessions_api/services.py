@@ -18,6 +18,7 @@ from api_project.audit import audit_log
 from api_project.errors import STORE_ERRORS, TooLarge
 from api_project.network import client_address
 from sessions_api import snapshots
+from sessions_api.backends.base import engine_of
 from sessions_api.models import LoginFailure, UserSession, new_token_version
 from sessions_api.selectors import REGISTRY_KEY, TOKEN_VERSION_KEY, is_reserved_key, session_data_list
 
@@ -36,11 +37,8 @@ def session_data_set(*, session: SessionBase, key: str, value: Any) -> bool:
     data = session_data_list(session=session)
     created = key not in data
     data[key] = value
-    # A stock engine given by dotted path has no limits of its own: the general ones apply.
-    max_keys = getattr(session, "data_max_keys", settings.SESSION_DATA_MAX_KEYS)
-    max_bytes = min(
-        getattr(session, "data_max_bytes", settings.SESSION_DATA_MAX_BYTES), settings.SESSION_DATA_MAX_BYTES
-    )
+    engine = engine_of(session)  # a stock engine given by dotted path: the general limits
+    max_keys, max_bytes = engine.data_max_keys, min(engine.data_max_bytes, settings.SESSION_DATA_MAX_BYTES)
     if len(data) > max_keys:
         raise TooLarge(f"The session would hold more than {max_keys} keys.")
     if json_size(data) > max_bytes:
@@ -130,6 +128,15 @@ def registry_entry_delete(*, entry_id: Any) -> int:
         return 0
     deleted, _ = UserSession.objects.filter(pk=entry_id).delete()
     return deleted
+
+
+def session_rename(*, user_id: Any, entry_id: str, name: str | None) -> UserSession | None:
+    """Name one of the user's sessions (None: no name); return its entry, None when it has none so."""
+    renamed = UserSession.objects.filter(pk=entry_id, user_id=user_id, expires_at__gt=timezone.now())
+    if not renamed.update(name=name or ""):
+        return None
+    snapshots.invalidate(snapshots.ENTRY, entry_id)
+    return UserSession.objects.get(pk=entry_id)
 
 
 def session_revoke(*, request: HttpRequest, user_id: Any, entry_id: str) -> None:

@@ -35,22 +35,22 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from functools import cache
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.signals import request_started
-from django.db import DEFAULT_DB_ALIAS, connections, models, router, transaction
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.utils.crypto import salted_hmac
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from api_project.db import hot_cursor
 from api_project.errors import STORE_ERRORS
+from sessions_api.backends.base import configured_engine
 from sessions_api.models import UserSession
+from sessions_api.rows import dump_instance, load_instance, row_by_pk
 
 logger = logging.getLogger(__name__)
 
@@ -81,16 +81,12 @@ Loader = Callable[[], dict[str, Any] | None]
 
 
 def enabled() -> bool:
-    """Tell whether auth checks use the Redis copies: only where the session is not in the database.
+    """Tell whether auth checks use the Redis copies: with Redis, where the engine wants them.
 
-    ``db`` reads the entry and the user joined to the session's row, fresher and in the same round
-    trip. ``cached_db`` promises to serve, logouts and revocations included, while Redis is down, and a
-    write here must reach Redis first (to drop the copy), so there it would fail closed instead.
+    (``EngineContract.uses_auth_copies`` says why ``db`` and ``cached_db`` do not.)
     """
     return (
-        bool(settings.REDIS_URL)
-        and settings.AUTH_CACHE_TIMEOUT > 0
-        and settings.SESSION_ENGINE_NAME not in ("db", "cached_db")
+        bool(settings.REDIS_URL) and settings.AUTH_CACHE_TIMEOUT > 0 and configured_engine().uses_auth_copies
     )
 
 
@@ -136,7 +132,6 @@ def _keys(prefix: str, kind: str, ident: Any) -> tuple[str, str]:
 
 
 Prefetched = dict[tuple[str, str], tuple[Any, Any]]  # (kind, id) -> (copy, generation) as Redis held them
-Joined = tuple[str, UserSession | None, Any]  # rows read with a db session: its entry id, entry, user
 
 
 def prefetch_prefix() -> str:
@@ -226,89 +221,7 @@ def _drop_after_commit(kind: str, ident: Any) -> None:
         )
 
 
-# --- rows to copies and back --------------------------------------------------------------------
-
-
-@cache
-def _datetime_fields(model: type[models.Model]) -> frozenset[str]:
-    return frozenset(f.attname for f in model._meta.concrete_fields if isinstance(f, models.DateTimeField))
-
-
-def dump_instance(instance: models.Model, *, leave_out: frozenset[str] = frozenset()) -> dict[str, Any]:
-    """Return a JSON-ready dictionary of the instance's concrete fields."""
-    dates = _datetime_fields(type(instance))
-    data = {}
-    for field in instance._meta.concrete_fields:
-        if field.attname not in leave_out:
-            value = getattr(instance, field.attname)
-            data[field.attname] = value.isoformat() if field.attname in dates and value else value
-    return data
-
-
-def load_instance(model: type[models.Model], data: dict[str, Any]) -> Any:
-    """Return a model instance as if read from the database; fields left out load on first access."""
-    dates = _datetime_fields(model)
-    names, values = [], []
-    for field in model._meta.concrete_fields:
-        if field.attname in data:
-            value = data[field.attname]
-            names.append(field.attname)
-            values.append(datetime.fromisoformat(value) if field.attname in dates and value else value)
-    return model.from_db(DEFAULT_DB_ALIAS, names, values)
-
-
-@cache
-def _row_shape(model: type[models.Model], alias: str) -> tuple[list[str], list[tuple[int, list[Any], Any]]]:
-    """Return the concrete fields' names and, per field that needs any, the converters of its raw value.
-
-    The converters are what the ORM applies to the values a cursor returns (SQLite's dates come back as
-    strings); none on PostgreSQL for the fields of our models. They do not depend on the connection.
-    """
-    connection, table = connections[alias], model._meta.db_table
-    found = []
-    for index, field in enumerate(model._meta.concrete_fields):
-        column = field.get_col(table)
-        converters = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
-        if converters:
-            found.append((index, converters, column))
-    return [f.attname for f in model._meta.concrete_fields], found
-
-
-def instance_from_row(model: type[models.Model], alias: str, values: Sequence[Any]) -> Any:
-    """Return a model instance from its concrete fields' values, in field order, as a cursor returned them."""
-    names, converted = _row_shape(model, alias)
-    values = list(values)
-    connection = connections[alias]
-    for index, converters, column in converted:
-        for convert in converters:
-            values[index] = convert(values[index], column, connection)
-    return model.from_db(alias, names, values)
-
-
-@cache
-def _select_by_pk(model: type[models.Model], alias: str) -> str:
-    connection = connections[alias]
-    quote, meta = connection.ops.quote_name, model._meta
-    columns = ", ".join(quote(cast(str, field.column)) for field in meta.concrete_fields)
-    key = quote(cast(str, cast(models.Field, meta.pk).column))
-    return f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {key} = %s"  # noqa: S608
-
-
-def row_by_pk(model: type[models.Model], pk: Any) -> Any:
-    """Return the row with this primary key, or None; raise ValueError, TypeError or ValidationError.
-
-    A raw query: building ``filter(pk=...).first()`` costs twice what PostgreSQL spends answering it,
-    on the two rows every signed-in request reads when they are not cached. Values other than the
-    strings and integers our sessions hold take the ORM's path, with its checks.
-    """
-    value = model._meta.pk.to_python(pk)
-    if not (isinstance(value, str) or (isinstance(value, int) and -(2**31) <= value < 2**31)):
-        return model._default_manager.filter(pk=value).first()
-    alias = router.db_for_read(model) or DEFAULT_DB_ALIAS
-    with hot_cursor(connections[alias]) as cursor:
-        cursor.execute(_select_by_pk(model, alias), [value])
-        row = cursor.fetchone()
-    return instance_from_row(model, alias, row) if row is not None else None
+# --- the auth check's two rows -------------------------------------------------------------------
 
 
 def entry_request(entry_id: str) -> tuple[str, str, Loader]:
@@ -334,6 +247,20 @@ def user_request(user_id: Any) -> tuple[str, Any, Loader]:
         }
 
     return USER, user_id, load
+
+
+def auth_rows(*, entry_id: str, user_id: Any, prefetched: Prefetched | None = None) -> tuple[Any, Any]:
+    """Return a session's registry entry and its user (each None where there is no row).
+
+    One Redis round trip when both are cached, none when ``prefetched`` holds both.
+    """
+    entry, user = get_many([entry_request(entry_id), user_request(user_id)], prefetched)
+    return entry_from(entry), user_from(user)
+
+
+def session_auth_hash(user: Any) -> str:
+    """Return the HMAC of the user's password hash that its sessions hold (the copy's, if it has one)."""
+    return getattr(user, "_snapshot_auth_hash", None) or user.get_session_auth_hash()
 
 
 def entry_from(data: dict[str, Any] | None) -> UserSession | None:

@@ -242,6 +242,28 @@ class UserSessionView(ApiView):
     @extend_schema(
         tags=["my sessions"],
         auth=AUTH_WRITE,
+        summary="Name one of my sessions",
+        operation_id="sessions_rename",
+        description='Gives the session a name its user recognises ("Work laptop"), or removes it with '
+        "`null`; the lists show it. 404 for an unknown id or another user's.",
+        request=serializers.SessionNameInputSerializer,
+        responses={200: serializers.UserSessionSerializer, **unsafe_errors(401, 404)},
+        examples=[OpenApiExample("name", value={"name": "Work laptop"}, request_only=True)],
+    )
+    def patch(self, request: Request, session_id: str) -> Response:
+        serializer = serializers.SessionNameInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        entry = services.session_rename(
+            user_id=request.user.pk, entry_id=session_id, name=serializer.validated_data["name"]
+        )
+        if entry is None:
+            raise NotFound("You have no session with this id.")
+        context = {"current_id": request.session.get(selectors.REGISTRY_KEY)}
+        return Response(serializers.UserSessionSerializer(entry, context=context).data)
+
+    @extend_schema(
+        tags=["my sessions"],
+        auth=AUTH_WRITE,
         summary="End one of my sessions",
         operation_id="sessions_revoke",
         description="That session ends at once on every engine: its cookie or token, replayed, gets 401. "

@@ -1,4 +1,11 @@
-"""What our engines add to Django's: merged saves, strict keys, per-engine data limits.
+"""What our engines add to Django's, and the one interface the rest of the service knows them by.
+
+``EngineContract`` is what the auth check, the services and the views may ask of an engine (its data
+limits, whether the client holds the session, the rows it read with the session); nothing outside
+``sessions_api/backends/`` reads an engine's private attributes or tests its name. ``engine_of`` gives
+the same answers for a stock engine named by dotted path.
+
+The merged save:
 
 Django's SessionMiddleware saves the whole dictionary at the end of a request, so of two requests that
 change different keys of one session at once, the later save drops the earlier one's change. Here the
@@ -11,8 +18,9 @@ nobody else yet.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from contextlib import AbstractContextManager
+from functools import cache
+from importlib import import_module
 from typing import Any
 
 from django.conf import settings
@@ -22,31 +30,63 @@ from django.utils.crypto import get_random_string
 _MISSING = object()
 _KEY_CHARS = frozenset(VALID_KEY_CHARS)
 
+# A session's registry entry and user, as an engine read them with the session (each None where the
+# row does not exist).
+AuthRows = tuple[Any, Any]
 
-class MergingSessionMixin(SessionBase):
-    """Save only the keys this request changed, under a lock that the engine provides."""
 
-    engine_name = "custom"
-    merges_concurrent_writes = True
+class EngineContract:
+    """What the service may ask of a session engine besides Django's ``SessionBase`` API."""
+
     # Whether the client holds the session (its data is the token), so that a token handed out before
     # stays loadable after the session changed: the auth check then compares its token version.
     client_holds_data = False
+    # Whether the auth check may read the registry entry and the user from their Redis copies
+    # (``sessions_api.snapshots``); not where the engine reads them fresher itself, or must serve
+    # while Redis is down.
+    uses_auth_copies = True
+
+    @property
+    def data_max_bytes(self) -> int:
+        """Return the most bytes of data (compact JSON) one session may hold."""
+        return settings.SESSION_DATA_MAX_BYTES
+
+    @property
+    def data_max_keys(self) -> int:
+        """Return the most data keys one session may hold."""
+        return settings.SESSION_DATA_MAX_KEYS
+
+    def auth_rows(self, entry_id: str, user_id: Any) -> AuthRows | None:
+        """Return the registry entry and user read with the session, or None when it read none of them.
+
+        Only rows of the entry asked for: the auth check reads them itself on None.
+        """
+        return None
+
+
+_STOCK = EngineContract()  # what a stock engine (a dotted path to Django's own) offers
+
+
+def engine_of(session: SessionBase) -> EngineContract:
+    """Return the session's engine as the contract (the stock answers for an engine without it)."""
+    return session if isinstance(session, EngineContract) else _STOCK
+
+
+@cache
+def configured_engine() -> type[EngineContract] | EngineContract:
+    """Return the class of the engine that ``SESSION_ENGINE`` names, or the stock answers."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    return store if issubclass(store, EngineContract) else _STOCK
+
+
+class MergingSessionMixin(EngineContract, SessionBase):
+    """Save only the keys this request changed, under a lock that the engine provides."""
 
     def __init__(self, session_key: str | None = None) -> None:
         self._changed: dict[str, Any] = {}
         self._deleted: set[str] = set()
         self._whole = False
         super().__init__(session_key)
-
-    # --- limits of the data endpoints, per engine --------------------------------------------
-
-    @property
-    def data_max_bytes(self) -> int:
-        return settings.SESSION_DATA_MAX_BYTES
-
-    @property
-    def data_max_keys(self) -> int:
-        return settings.SESSION_DATA_MAX_KEYS
 
     # --- recording what this request changed -------------------------------------------------
 
@@ -157,7 +197,3 @@ class MergingSessionMixin(SessionBase):
     def _validate_session_key(self, key: Any) -> bool:
         """Accept only keys of the shape this engine makes; anything else is no session."""
         return isinstance(key, str) and len(key) == 32 and _KEY_CHARS.issuperset(key)
-
-    def public_items(self) -> Iterator[tuple[str, Any]]:
-        """Yield the (key, value) pairs of the session, every key included."""
-        yield from self.items()

@@ -25,7 +25,7 @@ from django.contrib.sessions.backends.base import UpdateError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from sessions_api import snapshots
-from sessions_api.backends.base import MergingSessionMixin
+from sessions_api.backends.base import AuthRows, MergingSessionMixin
 from sessions_api.selectors import REGISTRY_KEY
 
 # Compare-and-set rounds before a save gives up (503): each lost round means another write landed.
@@ -64,9 +64,13 @@ def _scripts(client: Any) -> tuple[Any, Any]:
 
 
 class SessionStore(MergingSessionMixin, cache.SessionStore):
-    engine_name = "cache"
     _loaded_raw: bytes | None = None  # the stored bytes as this request loaded them
-    prefetched_snapshots: snapshots.Prefetched | None = None  # read by accounts.authentication
+    prefetched_snapshots: snapshots.Prefetched | None = None  # read with the session, for auth_rows()
+
+    def auth_rows(self, entry_id: str, user_id: Any) -> AuthRows | None:
+        if self.prefetched_snapshots is None:
+            return None
+        return snapshots.auth_rows(entry_id=entry_id, user_id=user_id, prefetched=self.prefetched_snapshots)
 
     def load(self) -> dict[str, Any]:
         # Django's version reads any cache error as "no session", which would log everyone out

@@ -20,10 +20,12 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from api_project.db import hot_cursor
-from sessions_api import snapshots
-from sessions_api.backends.base import MergingSessionMixin
+from sessions_api.backends.base import AuthRows, MergingSessionMixin
 from sessions_api.models import Session, UserSession
+from sessions_api.rows import instance_from_row
 from sessions_api.selectors import REGISTRY_KEY
+
+Joined = tuple[str, UserSession | None, Any]  # rows read with a session: its entry id, entry, user
 
 
 @dataclass(frozen=True)
@@ -75,10 +77,14 @@ def _guarded_update_sql(alias: str) -> str:
 
 
 class SessionStore(MergingSessionMixin, db.SessionStore):
-    engine_name = "db"
     compare_and_write = True  # cached_db, which keeps a cache beside the row, turns it off
     _loaded_data: str | None = None  # the row's session_data as this request loaded it
-    joined_rows: snapshots.Joined | None = None  # read with the session; used by accounts.authentication
+    uses_auth_copies = False  # it reads the entry and the user joined to the session's row, fresher
+    joined_rows: Joined | None = None  # read with the session, for auth_rows()
+
+    def auth_rows(self, entry_id: str, user_id: Any) -> AuthRows | None:
+        joined = self.joined_rows
+        return (joined[1], joined[2]) if joined is not None and joined[0] == entry_id else None
 
     @classmethod
     def get_model_class(cls) -> type[Session]:
@@ -159,15 +165,15 @@ class SessionStore(MergingSessionMixin, db.SessionStore):
         return (row[0], expire_date, *row[2:])
 
 
-def _joined_rows(using: str, query: _Query, row: tuple[Any, ...]) -> snapshots.Joined:
+def _joined_rows(using: str, query: _Query, row: tuple[Any, ...]) -> Joined:
     entry_values = row[3 : 3 + query.entry_columns]
     user_values = row[3 + query.entry_columns :]
     if entry_values[query.entry_pk] is None:
         return row[2], None, None
-    entry = snapshots.instance_from_row(UserSession, using, entry_values)
+    entry = instance_from_row(UserSession, using, entry_values)
     user = None
     if user_values[query.user_pk] is not None:
-        user = snapshots.instance_from_row(get_user_model(), using, user_values)
+        user = instance_from_row(get_user_model(), using, user_values)
     return row[2], entry, user
 
 

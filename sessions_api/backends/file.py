@@ -26,8 +26,6 @@ LOCK_STRIPES = 256  # lock files shared by all sessions: a fixed number, never c
 
 
 class SessionStore(MergingSessionMixin, file.SessionStore):
-    engine_name = "file"
-
     @contextmanager
     def session_lock(self) -> Iterator[None]:
         stripe = int(hashlib.sha256(self.session_key.encode()).hexdigest()[:8], 16) % LOCK_STRIPES

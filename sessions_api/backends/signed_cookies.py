@@ -24,8 +24,6 @@ _TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01
 
 
 class SessionStore(MergingSessionMixin, signed_cookies.SessionStore):
-    engine_name = "signed_cookies"
-    merges_concurrent_writes = False
     client_holds_data = True
 
     @property

@@ -2,7 +2,7 @@
 
 Login rotates the CSRF token. Swagger UI as drf-spectacular ships it sends the token printed into the
 page when it loaded, so a logout after a login from the same page would get 403; our
-``requestInterceptor`` reads the cookie when each request leaves instead (DESIGN.md section 7).
+``requestInterceptor`` reads the cookie when each request leaves instead.
 """
 
 from __future__ import annotations

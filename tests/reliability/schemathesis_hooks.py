@@ -19,7 +19,7 @@ import schemathesis
 BASE_URL = os.environ.get("ST_BASE_URL", "")
 TRANSPORT = os.environ.get("ST_TRANSPORT", "header")
 # gunicorn answers a request line over 4094 bytes with its own 414 page before the service runs, as it
-# answers over-long header lines with 431 (DESIGN.md, section 7): such a case tests gunicorn, not the API.
+# answers over-long header lines with 431 (a limit we keep): such a case tests gunicorn, not the API.
 REQUEST_LINE_LIMIT = 4094
 
 

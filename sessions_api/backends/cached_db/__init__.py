@@ -1,7 +1,7 @@
 """The ``cached_db`` engine: the database is the truth, Redis a cache that may be down or cut off.
 
 Our ``db`` engine does the storing (merged saves under the row lock); this adds the cache in front of
-it, the way Django's own ``cached_db`` is built on ``db``, but through ``sessions_api.cache_trust``: a
+it, the way Django's own ``cached_db`` is built on ``db``, but through ``trust`` (beside it): a
 cache error is a miss, and writes made while Redis cannot be reached (or trusted) are never hidden
 afterwards by the older copies Redis kept. The cache is written inside the transaction of the database
 write, under the row lock, so cache writes land in the order of the database writes; a read that
@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib.sessions.backends.cached_db import KEY_PREFIX
 from django.core.cache import caches
 
-from sessions_api import cache_trust
+from sessions_api.backends.cached_db import trust as cache_trust
 from sessions_api.backends.db import SessionStore as DBStore
 
 ENDED = "ended"  # the tombstone: a session's data is always a dictionary, never this
@@ -25,7 +25,9 @@ ENDED_TIMEOUT = 60  # seconds; far longer than a read that raced the deletion ca
 
 
 class SessionStore(DBStore):
-    engine_name = "cached_db"
+    # Not the Redis copies: it promises to serve, revocations included, while Redis is down, and a
+    # write there would have to reach Redis first (to drop the copy), so it would fail closed instead.
+    uses_auth_copies = False
     compare_and_write = False  # its saves hold the row lock while they write the cache too
     cache_key_prefix = KEY_PREFIX
 
