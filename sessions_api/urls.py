@@ -11,7 +11,13 @@ urlpatterns = [
     path("session/test-cookie", views.TestCookieView.as_view(), name="session-test-cookie"),
     path("sessions", views.UserSessionsView.as_view(), name="sessions"),
     path("sessions/revoke-others", views.RevokeOthersView.as_view(), name="sessions-revoke-others"),
-    path("sessions/<str:session_id>", views.UserSessionView.as_view(), name="sessions-detail"),
+    # Public ids are URL-safe base64 (models.new_public_id): anything else is no session, a 404 before
+    # it reaches a query (PostgreSQL refuses a NUL in a string with an error, not an empty result).
+    re_path(
+        r"^sessions/(?P<session_id>[A-Za-z0-9_-]{1,64})$",
+        views.UserSessionView.as_view(),
+        name="sessions-detail",
+    ),
     path("admin/sessions", views.StaffSessionsView.as_view(), name="staff-sessions"),
     path("admin/sessions/clear-expired", views.ClearExpiredView.as_view(), name="staff-clear-expired"),
     path(

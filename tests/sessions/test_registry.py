@@ -28,6 +28,7 @@ def test_list_shows_every_session_and_marks_the_current_one(signed_in, second_de
         "expiry_date",
         "ip",
         "user_agent",
+        "name",
     }
     assert current[0]["ip"] == "127.0.0.1"
     assert "python-httpx" in current[0]["user_agent"]
