@@ -17,6 +17,17 @@ User = get_user_model()
 PASSWORD_MIN_LENGTH = 8  # Django's MinimumLengthValidator, said in the schema too
 
 
+def new_password_field() -> serializers.CharField:
+    """Return the field of a password being chosen: what the schema can say of the validators."""
+    return serializers.CharField(
+        min_length=PASSWORD_MIN_LENGTH,
+        max_length=settings.PASSWORD_MAX_LENGTH,
+        trim_whitespace=False,
+        help_text="Also checked by the password validators: not too common, not all digits, not too "
+        "like the username or e-mail address (400 with the field saying which).",
+    )
+
+
 class FoldedUsernameValidator(UnicodeUsernameValidator):
     """Django's username characters, checked on the name as it will be stored (NFKC); the schema's pattern."""
 
@@ -76,13 +87,7 @@ class SessionOutputSerializer(serializers.Serializer):
 
 class PasswordChangeInputSerializer(InputSerializer):
     current_password = serializers.CharField(max_length=settings.PASSWORD_MAX_LENGTH, trim_whitespace=False)
-    new_password = serializers.CharField(
-        min_length=PASSWORD_MIN_LENGTH,
-        max_length=settings.PASSWORD_MAX_LENGTH,
-        trim_whitespace=False,
-        help_text="Also checked by the password validators: not too common, not all digits, not too "
-        "like the username or e-mail address.",
-    )
+    new_password = new_password_field()
 
 
 class RegisterInputSerializer(InputSerializer):
@@ -92,13 +97,7 @@ class RegisterInputSerializer(InputSerializer):
         help_text="Letters, digits and @ . + - _; folded with Unicode NFKC (as stored) before the check "
         "that it is free.",
     )
-    password = serializers.CharField(
-        min_length=PASSWORD_MIN_LENGTH,
-        max_length=settings.PASSWORD_MAX_LENGTH,
-        trim_whitespace=False,
-        help_text="Also checked by the password validators: not too common, not all digits, not too "
-        "like the username or e-mail address (400 with `fields.password` saying which).",
-    )
+    password = new_password_field()
     email = serializers.EmailField(required=False, default="", allow_blank=True)
 
     def validate_username(self, value: str) -> str:

@@ -212,7 +212,7 @@ test_cookie() {
     check "not accepted" '.cookies_accepted == false'
 }
 
-# own_sessions CLIENT USER: list, revoke one, revoke the others, change the password.
+# own_sessions CLIENT USER: list, name one, revoke one, revoke the others, change the password.
 own_sessions() {
     local me=$1 user=$2 transport other_id device_id
     transport=$(transport_of "$me")
@@ -229,6 +229,9 @@ own_sessions() {
     step "list my sessions" 200 "$me" GET /sessions
     check "two sessions, one current" \
         '(.sessions | length) == 2 and ([.sessions[] | select(.current)] | length) == 1'
+    step "name the second device" 200 "$me" PATCH "/sessions/$device_id" '{"name": "Work laptop"}'
+    check "named" '.name == "Work laptop" and .current == false'
+    step "another user's session cannot be named" 404 "$me" PATCH "/sessions/$other_id" '{"name": "mine"}'
     step "revoke the second device" 204 "$me" DELETE "/sessions/$device_id"
     step "the second device is signed out" 401 "$me-device" GET /auth/session
     step "another user's session is not mine" 404 "$me" DELETE "/sessions/$other_id"

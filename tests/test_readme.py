@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 DOCS = ROOT / "docs"
@@ -21,19 +23,17 @@ def _relative_links(page: Path) -> list[str]:
     return [t for t in re.findall(r"\]\(([^)\s]+)\)", text) if not re.match(r"[a-z]+:", t)]
 
 
-def test_every_environment_variable_of_the_settings_is_in_the_configuration_table():
-    settings = (ROOT / "api_project" / "settings.py").read_text()
-    read = set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z][A-Z0-9_]+)"', settings))
-    documented = _table_variables(DOCS / "configuration.md")
-    assert read, "no environment variables found in settings.py"
-    assert read - documented == set(), "undocumented: " + ", ".join(sorted(read - documented))
-
-
-def test_every_environment_variable_of_gunicorn_is_in_the_deployment_page():
-    config = (ROOT / "deploy" / "gunicorn.conf.py").read_text()
-    read = set(re.findall(r'(?:environ\.get|_integer)\(\s*"([A-Z][A-Z0-9_]+)"', config))
-    documented = _table_variables(DOCS / "deployment.md")
-    assert read, "no environment variables found in deploy/gunicorn.conf.py"
+@pytest.mark.parametrize(
+    ("source", "reads", "page"),
+    [
+        ("api_project/settings.py", r'env(?:\.\w+)?\(\s*"([A-Z][A-Z0-9_]+)"', "configuration.md"),
+        ("deploy/gunicorn.conf.py", r'(?:environ\.get|_integer)\(\s*"([A-Z][A-Z0-9_]+)"', "deployment.md"),
+    ],
+)
+def test_every_environment_variable_read_is_in_its_page(source, reads, page):
+    read = set(re.findall(reads, (ROOT / source).read_text()))
+    documented = _table_variables(DOCS / page)
+    assert read, f"no environment variables found in {source}"
     assert read - documented == set(), "undocumented: " + ", ".join(sorted(read - documented))
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from tests.accounts.test_audit import audit_lines
 from tests.conftest import make_client
-from tests.support.clients import PASSWORD, new_username, random_address, register
+from tests.support.clients import PASSWORD, make_staff, new_username, random_address, register
 
 NEW_PASSWORD = "Another-good-pass-77"
 
@@ -23,15 +23,6 @@ def api_login(server, name: str, password: str, address: str) -> httpx.Response:
         json={"username": name, "password": password, "transport": "header"},
         headers={"X-Forwarded-For": address},
     )
-
-
-def make_staff(server) -> str:
-    name = new_username("staff")
-    server.shell(
-        "from django.contrib.auth.models import User;"
-        f"User.objects.create_user('{name}', password='{PASSWORD}', is_staff=True)"
-    )
-    return name
 
 
 def admin_login(server, name: str, password: str, address: str) -> tuple[httpx.Response, str | None]:

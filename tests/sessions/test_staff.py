@@ -6,17 +6,12 @@ from base64 import b64encode
 
 import pytest
 
-from tests.support.clients import PASSWORD, CookieClient, HeaderClient, new_username, register
+from tests.support.clients import CookieClient, HeaderClient, make_staff, new_username, register
 
 
 @pytest.fixture(scope="session")
 def staff_name(server) -> str:
-    name = new_username("staff")
-    server.shell(
-        "from django.contrib.auth.models import User;"
-        f"User.objects.create_user('{name}', password='{PASSWORD}', is_staff=True)"
-    )
-    return name
+    return make_staff(server)
 
 
 @pytest.fixture

@@ -135,6 +135,16 @@ def new_username(prefix: str = "user") -> str:
     return f"{prefix}-{uuid.uuid4().hex[:12]}"
 
 
+def make_staff(server: Any) -> str:
+    """Create a staff user on a live server (no endpoint makes one); return its name (password: PASSWORD)."""
+    name = new_username("staff")
+    server.shell(
+        "from django.contrib.auth.models import User;"
+        f"User.objects.create_user('{name}', password='{PASSWORD}', is_staff=True)"
+    )
+    return name
+
+
 def register(
     base_url: str, username: str, password: str = PASSWORD, email: str = "", address: str | None = None
 ) -> httpx.Response:
