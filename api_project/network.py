@@ -7,6 +7,20 @@ import ipaddress
 from django.conf import settings
 from django.http import HttpRequest
 
+RECORDED_PREFIX = {4: 24, 6: 48}  # SESSION_RECORD_IP=truncated keeps this much of an address
+
+
+def recorded_address(address: str | None) -> str | None:
+    """Return what the session registry keeps of a client address (``SESSION_RECORD_IP``)."""
+    if address is None or settings.SESSION_RECORD_IP == "off":
+        return None
+    if settings.SESSION_RECORD_IP == "full":
+        return address
+    ip = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return str(ipaddress.ip_network((ip, RECORDED_PREFIX[ip.version]), strict=False).network_address)
+
 
 def client_address(request: HttpRequest) -> str | None:
     """Return the client's IP: REMOTE_ADDR, or the NUM_PROXIES-th X-Forwarded-For hop from the right."""

@@ -290,6 +290,11 @@ REGISTRATION_WINDOW = env.int("REGISTRATION_WINDOW", default=3600)
 ADMIN_ENABLED = env.bool("ADMIN_ENABLED", default=True)
 # How many X-Forwarded-For hops (reverse proxies) to believe; 0 means REMOTE_ADDR is the client.
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+# What the session registry keeps of the client's address: all of it, its network (IPv4 /24, IPv6 /48),
+# or nothing. The login throttle counts by the address itself either way.
+SESSION_RECORD_IP = env.str("SESSION_RECORD_IP", default="full")
+if SESSION_RECORD_IP not in ("full", "truncated", "off"):
+    fail(f"SESSION_RECORD_IP={SESSION_RECORD_IP!r} is unknown: use full, truncated or off.")
 
 # --- REST framework and the OpenAPI schema ---------------------------------------------------
 # https://www.django-rest-framework.org/api-guide/settings/

@@ -104,7 +104,11 @@ class UserSessionSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     last_activity = serializers.DateTimeField()
     expiry_date = serializers.DateTimeField(source="expires_at")
-    ip = serializers.IPAddressField(allow_null=True)
+    ip = serializers.IPAddressField(
+        allow_null=True,
+        help_text="The client's address at login as the service keeps it (SESSION_RECORD_IP): whole, its "
+        "network with the rest zeros (IPv4 /24, IPv6 /48), or null.",
+    )
     user_agent = serializers.CharField()
     name = serializers.CharField(allow_null=True, help_text="The name its user gave it, null until then.")
 

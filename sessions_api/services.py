@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from api_project.audit import audit_log
 from api_project.errors import STORE_ERRORS, TooLarge
-from api_project.network import client_address
+from api_project.network import client_address, recorded_address
 from sessions_api import snapshots
 from sessions_api.backends.base import engine_of
 from sessions_api.models import LoginFailure, UserSession, new_token_version
@@ -83,7 +83,7 @@ def registry_entry_create(*, request: HttpRequest, user: Any) -> UserSession:
         last_activity=now,
         expires_at=request.session.get_expiry_date(),
         absolute_expires_at=now + timedelta(seconds=settings.SESSION_ABSOLUTE_AGE),
-        ip=client_address(request),
+        ip=recorded_address(client_address(request)),
         user_agent=request.headers.get("User-Agent", "")[:512],
         token_version=new_token_version(),
     )

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import httpx
 import pytest
 from django.utils import timezone
 from rest_framework.serializers import Serializer
 
 from sessions_api.models import UserSession
 from sessions_api.serializers import StaffSessionSerializer, UserSessionSerializer
-from tests.support.clients import CookieClient, HeaderClient, new_username, register
+from tests.support.clients import CookieClient, HeaderClient, new_username, random_address, register
 
 
 def test_list_shows_every_session_and_marks_the_current_one(signed_in, second_device):
@@ -109,3 +110,48 @@ def test_a_listed_session_reads_as_its_declared_fields_give_it(serializer_class,
         row = serializer.to_representation(entry)
         assert row == Serializer.to_representation(serializer, entry)
         assert list(row) == list(serializer.fields)
+
+
+PRIVACY = {
+    "truncated": {"SESSION_RECORD_IP": "truncated", "NUM_PROXIES": "1"},
+    "off": {"SESSION_RECORD_IP": "off", "NUM_PROXIES": "1", "LOGIN_FAILURES_PER_ADDRESS": "2"},
+}
+
+
+@pytest.fixture(scope="session")
+def privacy_servers(server_pool, engine):
+    """The engine of this run with each SESSION_RECORD_IP mode (one proxy hop believed)."""
+    yield {mode: server_pool.get(engine, **env) for mode, env in PRIVACY.items()}
+    for env in PRIVACY.values():
+        server_pool.release(engine, **env)
+
+
+@pytest.mark.parametrize(
+    ("mode", "address", "shown"),
+    [
+        ("truncated", "203.0.113.77", "203.0.113.0"),
+        ("truncated", "2001:db8:1:2:3:4:5:6", "2001:db8:1::"),
+        ("truncated", "::ffff:198.51.100.9", "198.51.100.0"),
+        ("off", "203.0.113.77", None),
+    ],
+)
+def test_session_record_ip_keeps_what_it_says(privacy_servers, mode, address, shown):
+    server = privacy_servers[mode]
+    name = new_username()
+    register(server.url, name)
+    client = HeaderClient(server.url)
+    client.http.headers["X-Forwarded-For"] = address
+    assert client.login(name).status_code == 200
+    assert [row["ip"] for row in client.get("/sessions").json()["sessions"]] == [shown]
+    client.close()
+
+
+def test_the_login_throttle_counts_addresses_the_registry_does_not_keep(privacy_servers):
+    server, address = privacy_servers["off"], random_address()
+
+    def failed_login() -> int:
+        login = {"username": new_username(), "password": "wrong", "transport": "header"}
+        headers = {"X-Forwarded-For": address}
+        return httpx.post(server.url + "/api/v1/auth/login", json=login, headers=headers).status_code
+
+    assert [failed_login() for _ in range(3)] == [401, 401, 429]
