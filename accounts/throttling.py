@@ -15,7 +15,6 @@ never process memory, so every worker and instance counts the same failures.
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import math
 import secrets
 import time
@@ -27,8 +26,10 @@ from typing import Any, Protocol
 from django.conf import settings
 from django.utils import timezone
 
+from api_project.network import address_network
 from sessions_api.models import LoginFailure
 
+COUNTED_PREFIX = {4: 32, 6: 64}  # one client: an IPv4 address, an IPv6 /64
 Limits = list[tuple[str, int]]  # (counter key, the most attempts it allows in the window)
 
 
@@ -126,12 +127,8 @@ def address_key(address: str) -> str:
     One IPv6 client is usually given a whole /64, so counting each address would let it rotate
     around the limit. An IPv4 address mapped into IPv6 counts as the IPv4 address.
     """
-    ip = ipaddress.ip_address(address)
-    if isinstance(ip, ipaddress.IPv6Address):
-        if ip.ipv4_mapped is not None:
-            return f"addr:{ip.ipv4_mapped}"
-        return f"addr:{ipaddress.IPv6Network((ip, 64), strict=False)}"
-    return f"addr:{ip}"
+    network = address_network(address, COUNTED_PREFIX)
+    return f"addr:{network.network_address if network.version == 4 else network}"
 
 
 class LoginThrottle:

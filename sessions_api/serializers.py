@@ -209,7 +209,7 @@ class SessionNameInputSerializer(InputSerializer):
     )
 
     def validate_name(self, value: str | None) -> str | None:
-        if value is not None and not value.replace(" ", "").isprintable():
+        if value is not None and not value.isprintable():  # a space is printable; other blanks are not
             raise serializers.ValidationError("Use printable characters only.")
         return value
 

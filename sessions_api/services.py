@@ -20,7 +20,13 @@ from api_project.network import client_address, recorded_address
 from sessions_api import snapshots
 from sessions_api.backends.base import engine_of
 from sessions_api.models import LoginFailure, UserSession, new_token_version
-from sessions_api.selectors import REGISTRY_KEY, TOKEN_VERSION_KEY, is_reserved_key, session_data_list
+from sessions_api.selectors import (
+    REGISTRY_KEY,
+    TOKEN_VERSION_KEY,
+    is_reserved_key,
+    session_data_list,
+    user_sessions_list,
+)
 
 __all__ = ["REGISTRY_KEY"]
 
@@ -132,8 +138,7 @@ def registry_entry_delete(*, entry_id: Any) -> int:
 
 def session_rename(*, user_id: Any, entry_id: str, name: str | None) -> UserSession | None:
     """Name one of the user's sessions (None: no name); return its entry, None when it has none so."""
-    renamed = UserSession.objects.filter(pk=entry_id, user_id=user_id, expires_at__gt=timezone.now())
-    if not renamed.update(name=name or ""):
+    if not user_sessions_list(user_id=user_id).filter(pk=entry_id).update(name=name or ""):
         return None
     snapshots.invalidate(snapshots.ENTRY, entry_id)
     return UserSession.objects.get(pk=entry_id)
