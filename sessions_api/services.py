@@ -141,7 +141,8 @@ def session_rename(*, user_id: Any, entry_id: str, name: str | None) -> UserSess
     if not user_sessions_list(user_id=user_id).filter(pk=entry_id).update(name=name or ""):
         return None
     snapshots.invalidate(snapshots.ENTRY, entry_id)
-    return UserSession.objects.get(pk=entry_id)
+    # Read back without assuming: a revocation may land between the write and this read (then 404).
+    return UserSession.objects.filter(pk=entry_id).first()
 
 
 def session_revoke(*, request: HttpRequest, user_id: Any, entry_id: str) -> None:

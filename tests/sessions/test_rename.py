@@ -79,3 +79,25 @@ def test_another_users_session_or_an_unknown_id_is_404(server, signed_in, transp
 
 def test_renaming_needs_a_signed_in_session(client):
     assert client.request("PATCH", "/sessions/anything", json={"name": "x"}).status_code == 401
+
+
+def test_a_session_revoked_while_it_is_renamed_is_gone_not_a_server_error(server, second_device):
+    """Found by the fuzzer: a revocation between the rename's UPDATE and its read-back was a 500."""
+    other = my_id(second_device)
+    revoke_between = f"""
+from django.db import connection
+from sessions_api import services
+from sessions_api.models import UserSession
+
+def revoke_after_the_update(execute, sql, params, many, context):
+    result = execute(sql, params, many, context)
+    if sql.lstrip().upper().startswith("UPDATE"):
+        UserSession.objects.filter(pk={other!r}).delete()
+    return result
+
+user_id = UserSession.objects.get(pk={other!r}).user_id
+with connection.execute_wrapper(revoke_after_the_update):
+    print("renamed:", services.session_rename(user_id=user_id, entry_id={other!r}, name="x"))
+"""
+    assert "renamed: None" in server.shell(revoke_between)
+    assert second_device.get("/auth/session").status_code == 401
