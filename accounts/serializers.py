@@ -90,6 +90,12 @@ class PasswordChangeInputSerializer(InputSerializer):
     new_password = new_password_field()
 
 
+class ReauthenticateInputSerializer(InputSerializer):
+    password = serializers.CharField(
+        max_length=settings.PASSWORD_MAX_LENGTH, trim_whitespace=False, style={"input_type": "password"}
+    )
+
+
 class RegisterInputSerializer(InputSerializer):
     username = serializers.CharField(
         max_length=150,

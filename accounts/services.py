@@ -19,6 +19,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.middleware.csrf import rotate_token
+from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
 from accounts.authentication import session_user_or_none
@@ -27,7 +29,7 @@ from api_project.audit import audit_log
 from api_project.errors import InvalidCredentials, TooManyRegistrations
 from api_project.network import client_address
 from sessions_api import services as session_services
-from sessions_api.selectors import REGISTRY_KEY
+from sessions_api.selectors import REGISTRY_KEY, registry_entry_get
 
 USERNAME_TAKEN = "A user with that username already exists."
 
@@ -86,11 +88,31 @@ def user_password_change(*, request: HttpRequest, user: Any, current_password: s
     user.set_password(new_password)
     user.save(update_fields=["password"])
     update_session_auth_hash(request, user)
-    session_services.registry_entry_rotate(session=request.session)  # older tokens of it stop here
+    # Older tokens of it stop here; the password just proved keeps the session privileged (step-up).
+    session_services.registry_entry_rotate(session=request.session, authenticated_at=timezone.now())
     entry_id = request.session.get(REGISTRY_KEY)
     revoked = session_services.user_sessions_revoke(user_id=user.pk, keep=entry_id)
     audit_log("password_changed", request=request, user_id=user.pk, session_id=entry_id, revoked=revoked)
     return revoked
+
+
+def session_reauthenticate(*, request: HttpRequest, user: Any, password: str) -> None:
+    """Prove the password again (step-up): a fresh proof under a new key and CSRF token.
+
+    The session's data, registry entry and creation time stay. A wrong password counts against the
+    login throttle (through the backend) and does not end the session. The entry's new token version
+    makes every earlier token of the session dead, so none can carry an older proof forward.
+    """
+    entry_id = request.session.get(REGISTRY_KEY)
+    if authenticate(request, username=user.get_username(), password=password) != user:
+        audit_log("reauthentication_failed", request=request, user_id=user.pk, session_id=entry_id)
+        raise InvalidCredentials("Wrong password; the session goes on.")
+    request.session.cycle_key()
+    if request.session_transport == "cookie":  # type: ignore[attr-defined]
+        rotate_token(request)
+    session_services.registry_entry_rotate(session=request.session, authenticated_at=timezone.now())
+    request.session_entry = registry_entry_get(entry_id=entry_id)  # type: ignore[attr-defined]
+    audit_log("reauthenticated", request=request, user_id=user.pk, session_id=entry_id)
 
 
 def registration_check(*, request: HttpRequest) -> None:

@@ -143,6 +143,48 @@ class SessionView(ApiView):
         )
 
 
+class ReauthenticateView(ApiView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAG,
+        auth=AUTH_WRITE,
+        summary="Prove the password again (step-up)",
+        operation_id="auth_reauthenticate",
+        description="Revoking sessions needs a recent password proof: until the session's "
+        "`privileged_until` (its last proof + `REAUTH_MAX_AGE`). This gives a fresh one. Like login, the "
+        "session gets a new key (a new cookie, or the new token in the `X-Session-Token` response header) "
+        "and, on the cookie transport, a new CSRF token; every earlier cookie or token of it stops working. "
+        "Its data, id and `created_at` stay. A wrong password is 401 `invalid_credentials` and the session "
+        "goes on; wrong passwords count against the same per-username and per-address limits as failed "
+        "logins: past them 429 `throttled` with `Retry-After`.",
+        request=serializers.ReauthenticateInputSerializer,
+        responses={
+            200: serializers.SessionOutputSerializer,
+            **unsafe_errors(429),
+            401: error(
+                401,
+                "Not signed in (`not_authenticated`, `session_expired`), or a wrong password "
+                "(`invalid_credentials`), which does not end the session.",
+                "invalid_credentials",
+                "Wrong password; the session goes on.",
+            ),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        serializer = serializers.ReauthenticateInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.session_reauthenticate(
+            request=request._request, user=request.user, password=serializer.validated_data["password"]
+        )
+        return Response(
+            {
+                "user": serializers.UserSerializer(request.user).data,
+                "session": session_info(request=request._request),
+            }
+        )
+
+
 class PasswordView(ApiView):
     permission_classes = [IsAuthenticated]
 

@@ -60,6 +60,19 @@ class ServiceUnavailable(ApiError):
     default_code = "service_unavailable"
 
 
+class ReauthenticationRequired(exceptions.PermissionDenied):
+    """The operation needs a recent password proof (step-up): 403, with where to give one."""
+
+    default_detail = "This needs a recent password proof: POST your password to the reauthenticate path."
+    default_code = "reauthentication_required"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.extra = {
+            "reauthenticate": {"path": "/api/v1/auth/reauthenticate", "max_age": settings.REAUTH_MAX_AGE}
+        }
+
+
 class TooManyRegistrations(exceptions.Throttled):
     sentence = "Too many registrations from this address; try again after Retry-After seconds."
 
@@ -136,7 +149,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     else:
         code = exc.get_codes()
         code = code if isinstance(code, str) else "invalid"
-        body = error_body(CODE_NAMES.get(code, code), _sentence(exc))
+        body = {**error_body(CODE_NAMES.get(code, code), _sentence(exc)), **getattr(exc, "extra", {})}
     set_rollback()
     return Response(body, status=exc.status_code, headers=headers)
 

@@ -23,6 +23,17 @@ class UnavailableSerializer(ErrorSerializer):
     checks = serializers.DictField(child=serializers.CharField(), required=False)
 
 
+class ReauthenticateSerializer(serializers.Serializer):
+    path = serializers.CharField(help_text="Where to POST the password: /api/v1/auth/reauthenticate.")
+    max_age = serializers.IntegerField(help_text="How long, in seconds, a password proof counts as recent.")
+
+
+class StepUpErrorSerializer(ErrorSerializer):
+    reauthenticate = ReauthenticateSerializer(
+        required=False, help_text="Only with `reauthentication_required`: how to get a recent proof."
+    )
+
+
 ERRORS: dict[int, tuple[str, str]] = {
     400: ("invalid", "The input is invalid."),
     401: ("not_authenticated", "Log in first."),
@@ -74,6 +85,30 @@ def errors(*statuses: int) -> dict[int, Any]:
 def unsafe_errors(*statuses: int) -> dict[int, Any]:
     """The errors of an endpoint that reads a JSON body and changes something."""
     return errors(*statuses, 400, 403, 413, 415)
+
+
+def step_up_error(description: str = "") -> Any:
+    """Return the 403 of an operation that needs a recent password proof (step-up)."""
+    return OpenApiResponse(
+        response=StepUpErrorSerializer,
+        description=description
+        + "The session's last password proof is older than `REAUTH_MAX_AGE` (`reauthentication_required`): "
+        "nothing changed; POST the password to `reauthenticate.path`, then retry. Or, on the cookie "
+        "transport, no valid X-CSRFToken header (`csrf_failed`).",
+        examples=[
+            OpenApiExample(
+                "reauthentication_required",
+                value={
+                    "code": "reauthentication_required",
+                    "detail": "This needs a recent password proof: POST your password to the reauthenticate "
+                    "path.",
+                    "reauthenticate": {"path": "/api/v1/auth/reauthenticate", "max_age": 300},
+                },
+                response_only=True,
+                status_codes=["403"],
+            )
+        ],
+    )
 
 
 # Security requirements: either transport; unsafe cookie requests also carry the CSRF header.

@@ -39,6 +39,11 @@ def _wrong_type(field: serializers.Field, value: Any) -> str | None:
     """Return what the field expects when the value is of another JSON type, else None."""
     if value is None and field.allow_null:
         return None
+    if isinstance(field, serializers.ListField):
+        if not isinstance(value, list):
+            return "an array"
+        wrong = next((expected for item in value if (expected := _wrong_type(field.child, item))), None)
+        return f"an array of which each item is {wrong}" if wrong else None
     for kind, types, expected in _JSON_TYPES:
         if isinstance(field, kind):
             matches = isinstance(value, types) and (bool in types or not isinstance(value, bool))

@@ -216,6 +216,11 @@ if SESSION_COOKIE_NAME.startswith("__Host-") and not SESSION_COOKIE_SECURE:
 SESSION_ABSOLUTE_AGE = env.int("SESSION_ABSOLUTE_AGE", default=30 * 24 * 3600)
 SESSION_MAX_AGE = env.int("SESSION_MAX_AGE", default=30 * 24 * 3600)
 SESSION_ACTIVITY_INTERVAL = env.int("SESSION_ACTIVITY_INTERVAL", default=60)
+# Step-up: how recent a session's last password proof must be for the operations that can lock its
+# owner out (revoking sessions); 0 switches step-up off.
+REAUTH_MAX_AGE = env.int("REAUTH_MAX_AGE", default=300)
+if REAUTH_MAX_AGE < 0:
+    fail(f"REAUTH_MAX_AGE={REAUTH_MAX_AGE} is negative: give seconds, or 0 to switch step-up off.")
 
 # Limits of the data endpoints; the signed_cookies engine has lower ones so its cookie stays < 4 KB.
 SESSION_DATA_MAX_VALUE_BYTES = env.int("SESSION_DATA_MAX_VALUE_BYTES", default=16 * 1024)

@@ -212,7 +212,7 @@ test_cookie() {
     check "not accepted" '.cookies_accepted == false'
 }
 
-# own_sessions CLIENT USER: list, name one, revoke one, revoke the others, change the password.
+# own_sessions CLIENT USER: list, name one, prove the password again, revoke one, revoke the others, change the password.
 own_sessions() {
     local me=$1 user=$2 transport other_id device_id
     transport=$(transport_of "$me")
@@ -232,6 +232,11 @@ own_sessions() {
     step "name the second device" 200 "$me" PATCH "/sessions/$device_id" '{"name": "Work laptop"}'
     check "named" '.name == "Work laptop" and .current == false'
     step "another user's session cannot be named" 404 "$me" PATCH "/sessions/$other_id" '{"name": "mine"}'
+    step "a wrong password does not end the session" 401 "$me" POST /auth/reauthenticate '{"password": "wrong"}'
+    check "invalid_credentials" '.code == "invalid_credentials"'
+    step "prove the password again (step-up)" 200 "$me" POST /auth/reauthenticate \
+        "$(json --arg p "$PASSWORD" '{password: $p}')"
+    check "privileged" '.session.privileged_until > .session.authenticated_at'
     step "revoke the second device" 204 "$me" DELETE "/sessions/$device_id"
     step "the second device is signed out" 401 "$me-device" GET /auth/session
     step "another user's session is not mine" 404 "$me" DELETE "/sessions/$other_id"
@@ -275,6 +280,8 @@ staff() {
     check "one session, a cursor field" '(.sessions | length) == 1 and has("next")'
     step "staff clears expired sessions" 200 "$me-staff" POST /admin/sessions/clear-expired
     check "a count" '.deleted >= 0'
+    step "staff revokes sessions in bulk" 200 "$me-staff" POST /admin/sessions/revoke '{"ids": ["no-such-session"]}'
+    check "unknown ids are not counted" '.revoked == 0'
     step "staff revokes the user's sessions" 200 "$me-staff" DELETE "/admin/users/$user_id/sessions"
     check "one revoked" '.revoked == 1'
     step "the user is signed out" 401 "$me" GET /auth/session

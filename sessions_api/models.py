@@ -33,6 +33,9 @@ class UserSession(models.Model):
     last_activity = models.DateTimeField()
     expires_at = models.DateTimeField(help_text="When the session ends unless activity renews it.")
     absolute_expires_at = models.DateTimeField(help_text="When the session ends whatever the activity.")
+    authenticated_at = models.DateTimeField(
+        help_text="When its user last proved the password for it: at login, and at each reauthentication."
+    )
     ip = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=512, blank=True)
     name = models.CharField(

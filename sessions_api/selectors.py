@@ -62,6 +62,16 @@ def registry_entry_get(*, entry_id: Any) -> UserSession | None:
     return snapshots.entry_from(data)
 
 
+def privileged_until(*, entry: UserSession) -> datetime:
+    """Return until when the session may do what needs a recent password proof (step-up).
+
+    With step-up off (``REAUTH_MAX_AGE=0``), for as long as the session may live.
+    """
+    if not settings.REAUTH_MAX_AGE:
+        return entry.absolute_expires_at
+    return entry.authenticated_at + timedelta(seconds=settings.REAUTH_MAX_AGE)
+
+
 def user_sessions_list(*, user_id: Any) -> QuerySet[UserSession]:
     """Return the user's live sessions, newest first (uses the user index, not a scan of all sessions)."""
     return UserSession.objects.filter(user_id=user_id, expires_at__gt=timezone.now()).order_by(
@@ -85,6 +95,8 @@ def session_info(*, request: Any) -> dict[str, Any]:
         "engine": settings.SESSION_ENGINE_NAME,
         "transport": getattr(request, "session_transport", "cookie"),
         "created_at": entry.created_at if entry is not None else None,
+        "authenticated_at": entry.authenticated_at if entry is not None else None,
+        "privileged_until": privileged_until(entry=entry) if entry is not None else None,
         "expiry_age": session.get_expiry_age(),
         "expiry_date": session.get_expiry_date(),
         "expire_at_browser_close": session.get_expire_at_browser_close(),

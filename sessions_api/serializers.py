@@ -26,6 +26,17 @@ class SessionInfoSerializer(serializers.Serializer):
     engine = serializers.ChoiceField(choices=list(settings.SESSION_ENGINES))
     transport = serializers.ChoiceField(choices=["cookie", "header"])
     created_at = serializers.DateTimeField(allow_null=True)
+    authenticated_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When the password was last proved for this session (login or reauthentication); null "
+        "when not signed in.",
+    )
+    privileged_until = serializers.DateTimeField(
+        allow_null=True,
+        help_text="Until when the session may revoke sessions without proving the password again: "
+        "`authenticated_at` + `REAUTH_MAX_AGE` (may be in the past; then POST /auth/reauthenticate first). "
+        "With step-up switched off, the end of the session's absolute lifetime. Null when not signed in.",
+    )
     expiry_age = serializers.IntegerField(help_text="Seconds until the session expires.")
     expiry_date = serializers.DateTimeField()
     expire_at_browser_close = serializers.BooleanField()
@@ -102,6 +113,7 @@ class UserSessionSerializer(serializers.Serializer):
     current = serializers.SerializerMethodField()
     transport = serializers.CharField()
     created_at = serializers.DateTimeField()
+    authenticated_at = serializers.DateTimeField(help_text="Its last password proof.")
     last_activity = serializers.DateTimeField()
     expiry_date = serializers.DateTimeField(source="expires_at")
     ip = serializers.IPAddressField(
@@ -123,6 +135,7 @@ class UserSessionSerializer(serializers.Serializer):
             "current": self.get_current(entry),
             "transport": str(entry.transport),
             "created_at": self._datetime.to_representation(entry.created_at),
+            "authenticated_at": self._datetime.to_representation(entry.authenticated_at),
             "last_activity": self._datetime.to_representation(entry.last_activity),
             "expiry_date": self._datetime.to_representation(entry.expires_at),
             "ip": None if entry.ip is None else str(entry.ip),
@@ -212,6 +225,18 @@ class SessionNameInputSerializer(InputSerializer):
         if value is not None and not value.isprintable():  # a space is printable; other blanks are not
             raise serializers.ValidationError("Use printable characters only.")
         return value
+
+
+SESSION_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"  # public ids are URL-safe base64 (models.new_public_id)
+BULK_REVOKE_MAX = 500
+
+
+class BulkRevokeInputSerializer(InputSerializer):
+    ids = serializers.ListField(
+        child=serializers.RegexField(SESSION_ID_PATTERN),
+        max_length=BULK_REVOKE_MAX,
+        help_text=f"Up to {BULK_REVOKE_MAX} session ids (of any users); unknown ones are skipped.",
+    )
 
 
 class RevokedSerializer(serializers.Serializer):

@@ -11,11 +11,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.base import SessionBase
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from api_project.audit import audit_log
-from api_project.errors import STORE_ERRORS, TooLarge
+from api_project.errors import STORE_ERRORS, ReauthenticationRequired, TooLarge
 from api_project.network import client_address, recorded_address
 from sessions_api import snapshots
 from sessions_api.backends.base import engine_of
@@ -24,6 +25,7 @@ from sessions_api.selectors import (
     REGISTRY_KEY,
     TOKEN_VERSION_KEY,
     is_reserved_key,
+    privileged_until,
     session_data_list,
     user_sessions_list,
 )
@@ -86,6 +88,7 @@ def registry_entry_create(*, request: HttpRequest, user: Any) -> UserSession:
         user=user,
         transport=getattr(request, "session_transport", "cookie"),
         created_at=now,
+        authenticated_at=now,
         last_activity=now,
         expires_at=request.session.get_expiry_date(),
         absolute_expires_at=now + timedelta(seconds=settings.SESSION_ABSOLUTE_AGE),
@@ -112,6 +115,15 @@ def registry_entry_rotate(*, session: SessionBase, **fields: Any) -> None:
     UserSession.objects.filter(pk=entry_id).update(token_version=version, **fields)
     snapshots.invalidate(snapshots.ENTRY, entry_id)
     session[TOKEN_VERSION_KEY] = version
+
+
+def step_up_check(*, request: HttpRequest) -> None:
+    """Refuse, before it changes anything, what needs a recent password proof (403, audited)."""
+    entry = request.session_entry  # type: ignore[attr-defined] # set by the auth check
+    if privileged_until(entry=entry) > timezone.now():
+        return
+    audit_log("reauthentication_required", request=request, user_id=entry.user_id, session_id=entry.pk)
+    raise ReauthenticationRequired()
 
 
 def registry_entry_touch(*, entry: UserSession, session: SessionBase) -> None:
@@ -149,6 +161,16 @@ def session_revoke(*, request: HttpRequest, user_id: Any, entry_id: str) -> None
     """End one session: its replayed cookie or token gets 401 from now on."""
     registry_entry_delete(entry_id=entry_id)
     audit_log("session_revoked", request=request, user_id=user_id, session_id=entry_id)
+
+
+def sessions_revoke_many(*, request: HttpRequest, entry_ids: list[str]) -> int:
+    """End the live sessions with these ids, in one transaction; return how many ended."""
+    with transaction.atomic():
+        revoked, _ = UserSession.objects.filter(pk__in=set(entry_ids), expires_at__gt=timezone.now()).delete()
+    audit_log(
+        "staff_sessions_revoked", request=request, user_id=getattr(request.user, "pk", None), revoked=revoked
+    )
+    return revoked
 
 
 def user_sessions_revoke(*, user_id: Any, keep: str | None = None, request: HttpRequest | None = None) -> int:

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from sessions_api import views
+from sessions_api import serializers, views
 
 urlpatterns = [
     path("session/data", views.DataView.as_view(), name="session-data"),
@@ -14,11 +14,12 @@ urlpatterns = [
     # Public ids are URL-safe base64 (models.new_public_id): anything else is no session, a 404 before
     # it reaches a query (PostgreSQL refuses a NUL in a string with an error, not an empty result).
     re_path(
-        r"^sessions/(?P<session_id>[A-Za-z0-9_-]{1,64})$",
+        rf"^sessions/(?P<session_id>{serializers.SESSION_ID_PATTERN[1:-1]})$",
         views.UserSessionView.as_view(),
         name="sessions-detail",
     ),
     path("admin/sessions", views.StaffSessionsView.as_view(), name="staff-sessions"),
+    path("admin/sessions/revoke", views.StaffBulkRevokeView.as_view(), name="staff-sessions-revoke"),
     path("admin/sessions/clear-expired", views.ClearExpiredView.as_view(), name="staff-clear-expired"),
     path(
         "admin/users/<int:user_id>/sessions",

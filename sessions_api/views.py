@@ -15,7 +15,15 @@ from rest_framework.permissions import IsAdminUser, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api_project.schema import ANONYMOUS_READ, ANONYMOUS_WRITE, AUTH_READ, AUTH_WRITE, errors, unsafe_errors
+from api_project.schema import (
+    ANONYMOUS_READ,
+    ANONYMOUS_WRITE,
+    AUTH_READ,
+    AUTH_WRITE,
+    errors,
+    step_up_error,
+    unsafe_errors,
+)
 from api_project.views import ApiView
 from sessions_api import selectors, serializers, services
 
@@ -267,11 +275,12 @@ class UserSessionView(ApiView):
         summary="End one of my sessions",
         operation_id="sessions_revoke",
         description="That session ends at once on every engine: its cookie or token, replayed, gets 401. "
-        "404 for an unknown id or another user's.",
+        "404 for an unknown id or another user's. Needs a recent password proof (step-up).",
         request=None,
-        responses={204: OpenApiResponse(description="Ended."), **errors(401, 403, 404)},
+        responses={204: OpenApiResponse(description="Ended."), **errors(401, 404), 403: step_up_error()},
     )
     def delete(self, request: Request, session_id: str) -> Response:
+        services.step_up_check(request=request._request)
         if not selectors.user_sessions_list(user_id=request.user.pk).filter(pk=session_id).exists():
             raise NotFound("You have no session with this id.")
         services.session_revoke(request=request._request, user_id=request.user.pk, entry_id=session_id)
@@ -286,10 +295,12 @@ class RevokeOthersView(ApiView):
         auth=AUTH_WRITE,
         summary="End all my other sessions",
         operation_id="sessions_revoke_others",
+        description="Every other session of the user ends at once. Needs a recent password proof (step-up).",
         request=None,
-        responses={200: serializers.RevokedSerializer, **errors(401, 403)},
+        responses={200: serializers.RevokedSerializer, **errors(401), 403: step_up_error()},
     )
     def post(self, request: Request) -> Response:
+        services.step_up_check(request=request._request)
         revoked = services.user_sessions_revoke(
             user_id=request.user.pk,
             keep=request.session.get(selectors.REGISTRY_KEY),
@@ -388,13 +399,48 @@ class StaffUserSessionsView(ApiView):
         auth=AUTH_WRITE,
         summary="End all sessions of a user (staff)",
         operation_id="staff_user_sessions_revoke",
+        description="Needs a recent password proof (step-up).",
         request=None,
-        responses={200: serializers.RevokedSerializer, **errors(401, 403, 404)},
+        responses={
+            200: serializers.RevokedSerializer,
+            **errors(401, 404),
+            403: step_up_error("Not staff (`permission_denied`). "),
+        },
     )
     def delete(self, request: Request, user_id: int) -> Response:
+        services.step_up_check(request=request._request)
         if not services.user_exists(user_id=user_id):
             raise NotFound("There is no user with this id.")
         revoked = services.user_sessions_revoke(user_id=user_id, request=request._request)
+        return Response({"revoked": revoked})
+
+
+class StaffBulkRevokeView(ApiView):
+    permission_classes = [IsAdminUser]
+
+    @extend_schema(
+        tags=["staff"],
+        auth=AUTH_WRITE,
+        summary="End many sessions at once (staff)",
+        operation_id="staff_sessions_revoke",
+        description=f"Ends every live session named, of any users, in one transaction: each ends at once "
+        f"on every engine. Unknown (or already ended) ids are skipped and not counted; more than "
+        f"{serializers.BULK_REVOKE_MAX} ids is 400. Needs a recent password proof (step-up).",
+        request=serializers.BulkRevokeInputSerializer,
+        responses={
+            200: serializers.RevokedSerializer,
+            **unsafe_errors(401),
+            403: step_up_error("Not staff (`permission_denied`). "),
+        },
+        examples=[OpenApiExample("ids", value={"ids": ["CZlqrsjLb36KZWx3v8P9rg"]}, request_only=True)],
+    )
+    def post(self, request: Request) -> Response:
+        serializer = serializers.BulkRevokeInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.step_up_check(request=request._request)
+        revoked = services.sessions_revoke_many(
+            request=request._request, entry_ids=serializer.validated_data["ids"]
+        )
         return Response({"revoked": revoked})
 
 

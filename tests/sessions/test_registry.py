@@ -25,6 +25,7 @@ def test_list_shows_every_session_and_marks_the_current_one(signed_in, second_de
         "current",
         "transport",
         "created_at",
+        "authenticated_at",
         "last_activity",
         "expiry_date",
         "ip",
