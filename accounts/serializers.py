@@ -78,6 +78,10 @@ class LoginOutputSerializer(serializers.Serializer):
     session_token = serializers.CharField(
         required=False, help_text="Only with transport=header: send it as X-Session-Token."
     )
+    new_device = serializers.BooleanField(
+        help_text="This login came from a browser and OS the user had not logged in with for "
+        "`NEW_DEVICE_WINDOW` days (its session's row says so too)."
+    )
 
 
 class SessionOutputSerializer(serializers.Serializer):

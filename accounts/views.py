@@ -98,6 +98,7 @@ class LoginView(ApiView):
         body: dict[str, Any] = {
             "user": serializers.UserSerializer(user).data,
             "session": session_info(request=request._request),
+            "new_device": bool(request._request.session_entry.new_device),  # type: ignore[attr-defined]
         }
         if data["transport"] == "header":
             body["session_token"] = request._request.session.session_key

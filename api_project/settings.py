@@ -221,6 +221,10 @@ SESSION_ACTIVITY_INTERVAL = env.int("SESSION_ACTIVITY_INTERVAL", default=60)
 REAUTH_MAX_AGE = env.int("REAUTH_MAX_AGE", default=300)
 if REAUTH_MAX_AGE < 0:
     fail(f"REAUTH_MAX_AGE={REAUTH_MAX_AGE} is negative: give seconds, or 0 to switch step-up off.")
+# A login is from a new device when its user has not logged in with its browser and OS for this many days.
+NEW_DEVICE_WINDOW = env.int("NEW_DEVICE_WINDOW", default=90)
+if NEW_DEVICE_WINDOW < 1:
+    fail(f"NEW_DEVICE_WINDOW={NEW_DEVICE_WINDOW}: give a number of days, 1 or more.")
 
 # Limits of the data endpoints; the signed_cookies engine has lower ones so its cookie stays < 4 KB.
 SESSION_DATA_MAX_VALUE_BYTES = env.int("SESSION_DATA_MAX_VALUE_BYTES", default=16 * 1024)
@@ -300,6 +304,16 @@ NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 SESSION_RECORD_IP = env.str("SESSION_RECORD_IP", default="full")
 if SESSION_RECORD_IP not in ("full", "truncated", "off"):
     fail(f"SESSION_RECORD_IP={SESSION_RECORD_IP!r} is unknown: use full, truncated or off.")
+
+# --- E-mail (for an operator's receivers, e.g. new-device alerts; the service itself sends none) -----
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=5)  # a receiver sends inside the login's request
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
 
 # --- REST framework and the OpenAPI schema ---------------------------------------------------
 # https://www.django-rest-framework.org/api-guide/settings/

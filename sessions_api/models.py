@@ -41,6 +41,11 @@ class UserSession(models.Model):
     name = models.CharField(
         max_length=64, blank=True, db_default="", help_text="Given by its user; blank until."
     )
+    new_device = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text="Its login came from a browser and OS its user had not logged in from lately.",
+    )
     token_version = models.CharField(
         max_length=16,
         blank=True,
@@ -58,6 +63,26 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.id} ({self.user_id}, {self.transport})"
+
+
+class KnownDevice(models.Model):
+    """A browser family and OS family a user has logged in from, and when last: what tells a new device.
+
+    Kept apart from the registry, whose entries go when their sessions end.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="known_devices")
+    browser = models.CharField(max_length=64)
+    os = models.CharField(max_length=64)
+    last_login_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "browser", "os"], name="knowndevice_user_browser_os")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.browser} on {self.os} ({self.user_id})"
 
 
 class Session(AbstractBaseSession):

@@ -12,6 +12,7 @@ from django.utils.functional import cached_property
 from rest_framework import serializers
 
 from api_project.serializers import InputSerializer
+from sessions_api.devices import device_of
 
 KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$"
 _KEY_RE = re.compile(KEY_PATTERN[1:-1])
@@ -108,6 +109,14 @@ class CookieCheckOutputSerializer(serializers.Serializer):
     cookies_accepted = serializers.BooleanField()
 
 
+class DeviceSerializer(serializers.Serializer):
+    browser = serializers.CharField(
+        help_text='The browser or client family, e.g. "Chrome"; "Other" when unknown.'
+    )
+    os = serializers.CharField(help_text='The operating system family, e.g. "iOS"; "Other" when unknown.')
+    device = serializers.CharField(help_text='The device family, e.g. "iPhone"; "Other" when unknown.')
+
+
 class UserSessionSerializer(serializers.Serializer):
     id = serializers.CharField()
     current = serializers.SerializerMethodField()
@@ -123,6 +132,11 @@ class UserSessionSerializer(serializers.Serializer):
     )
     user_agent = serializers.CharField()
     name = serializers.CharField(allow_null=True, help_text="The name its user gave it, null until then.")
+    device = DeviceSerializer(help_text="What its User-Agent says, read by ua-parser.")
+    new_device = serializers.BooleanField(
+        help_text="Its login came from a browser and OS its user had not logged in with for "
+        "`NEW_DEVICE_WINDOW` days."
+    )
 
     def get_current(self, entry: Any) -> bool:
         return entry.pk == self.context.get("current_id")
@@ -141,6 +155,8 @@ class UserSessionSerializer(serializers.Serializer):
             "ip": None if entry.ip is None else str(entry.ip),
             "user_agent": str(entry.user_agent),
             "name": str(entry.name) or None,
+            "device": device_of(str(entry.user_agent))._asdict(),
+            "new_device": bool(entry.new_device),
         }
 
     @cached_property

@@ -20,7 +20,8 @@ from api_project.errors import STORE_ERRORS, ReauthenticationRequired, TooLarge
 from api_project.network import client_address, recorded_address
 from sessions_api import snapshots
 from sessions_api.backends.base import engine_of
-from sessions_api.models import LoginFailure, UserSession, new_token_version
+from sessions_api.devices import Device
+from sessions_api.models import KnownDevice, LoginFailure, UserSession, new_token_version
 from sessions_api.selectors import (
     REGISTRY_KEY,
     TOKEN_VERSION_KEY,
@@ -81,7 +82,28 @@ def session_expiry_set(*, session: SessionBase, value: int | datetime | None) ->
 # --- The registry ---------------------------------------------------------------------------
 
 
-def registry_entry_create(*, request: HttpRequest, user: Any) -> UserSession:
+def device_login_record(*, user: Any, device: Device) -> tuple[bool, bool]:
+    """Record a login of the user from this device; return whether it is new, and whether it is the first.
+
+    New: the user has not logged in with this browser and OS for ``NEW_DEVICE_WINDOW`` days. (Two
+    logins from one new device at the same instant may both say so.)
+    """
+    now = timezone.now()
+    known = {
+        (b, o): at
+        for b, o, at in KnownDevice.objects.filter(user=user).values_list("browser", "os", "last_login_at")
+    }
+    last = known.get((device.browser, device.os))
+    KnownDevice.objects.bulk_create(
+        [KnownDevice(user=user, browser=device.browser, os=device.os, last_login_at=now)],
+        update_conflicts=True,
+        unique_fields=["user", "browser", "os"],
+        update_fields=["last_login_at"],
+    )
+    return last is None or last < now - timedelta(days=settings.NEW_DEVICE_WINDOW), not known
+
+
+def registry_entry_create(*, request: HttpRequest, user: Any, new_device: bool = False) -> UserSession:
     """Register the session that ``login()`` just made, and put its public id into it."""
     now = timezone.now()
     entry = UserSession.objects.create(
@@ -95,6 +117,7 @@ def registry_entry_create(*, request: HttpRequest, user: Any) -> UserSession:
         ip=recorded_address(client_address(request)),
         user_agent=request.headers.get("User-Agent", "")[:512],
         token_version=new_token_version(),
+        new_device=new_device,
     )
     request.session[REGISTRY_KEY] = entry.pk
     request.session[TOKEN_VERSION_KEY] = entry.token_version
