@@ -4,7 +4,9 @@
 //   2. every unsafe request (POST, PUT, DELETE) carries the CSRF token in the X-CSRFToken header, taken
 //      from the body of GET /auth/csrf (this page never reads cookies: the session cookie is HttpOnly,
 //      and on a real deployment the API's cookies belong to another host);
-//   3. login rotates the CSRF token, so fetch a new one right after logging in.
+//   3. login rotates the CSRF token, so fetch a new one right after logging in (and after reauthenticating).
+// Revoking sessions needs a recent password proof (step-up): withStepUp() below asks for the password
+// when the API answers 403 reauthentication_required, proves it, and retries once.
 "use strict";
 
 const API_ORIGIN = (new URLSearchParams(location.search).get("api") || "http://localhost:8000").replace(/\/+$/, "");
@@ -40,6 +42,37 @@ async function api(method, path, body) {
 
 async function refreshCsrfToken() {
   csrfToken = (await api("GET", "/auth/csrf")).csrf_token;
+}
+
+// Run a call that may need a recent password proof; on reauthentication_required, ask for the
+// password, prove it (a new session key and CSRF token), then run the call again.
+async function withStepUp(run) {
+  try {
+    return await run();
+  } catch (error) {
+    if (error.body?.code !== "reauthentication_required") throw error;
+    await api("POST", "/auth/reauthenticate", { password: await askPassword() });
+    await refreshCsrfToken(); // reauthenticating rotated it, as login does
+    return run();
+  }
+}
+
+// Show the password dialog; resolve with what was typed, or reject when it is cancelled.
+function askPassword() {
+  const dialog = $("#reauth");
+  dialog.querySelector("form").reset();
+  dialog.showModal();
+  return new Promise((resolve, reject) => {
+    dialog.addEventListener(
+      "close",
+      () => {
+        const password = dialog.querySelector("input").value;
+        if (dialog.returnValue === "confirm") resolve(password);
+        else reject(new Error("cancelled: the password was not given."));
+      },
+      { once: true },
+    );
+  });
 }
 
 // --- Small helpers for the page -----------------------------------------------------------------
@@ -87,10 +120,15 @@ async function showWhoAmI() {
   try {
     const { user, session } = await api("GET", "/auth/session");
     $("#whoami").textContent = `Signed in as ${user.username} (session ${session.id}, ${session.engine} engine)`;
+    const privileged = new Date(session.privileged_until) > new Date();
+    $("#privileged").textContent = privileged
+      ? `Password proved at ${when(session.authenticated_at)}: revoking sessions needs no password until ${when(session.privileged_until)}.`
+      : `Password proved at ${when(session.authenticated_at)}: revoking sessions will ask for it again.`;
     return true;
   } catch (error) {
     if (error.status !== 401) throw error;
     $("#whoami").textContent = "Not signed in";
+    $("#privileged").textContent = "";
     return false;
   }
 }
@@ -124,15 +162,25 @@ async function showSessions(signedIn) {
     const revoke = button("Revoke", action(() => revokeSession(s.id)));
     revoke.setAttribute("aria-label", `Revoke session ${s.id}`);
     revoke.disabled = s.current; // log out instead
+    const name = document.createElement("input");
+    name.value = s.name ?? "";
+    name.setAttribute("aria-label", `Name of session ${s.id}`);
+    const rename = button("Rename", action(() => renameSession(s.id, name.value)));
+    rename.setAttribute("aria-label", `Rename session ${s.id}`);
+    const device = `${s.device.browser} on ${s.device.os}` + (s.new_device ? " (new device)" : "");
     tr.append(
       cell(s.id),
       cell(s.current ? "yes" : ""),
+      cell(s.name ?? ""),
+      cell(device),
       cell(s.transport),
       cell(when(s.created_at)),
       cell(when(s.last_activity)),
       cell(s.ip),
       cell(s.user_agent),
       cell(revoke),
+      cell(name),
+      cell(rename),
     );
     return tr;
   });
@@ -219,13 +267,18 @@ async function checkCookies() {
 }
 
 async function revokeSession(id) {
-  await api("DELETE", `/sessions/${encodeURIComponent(id)}`);
+  await withStepUp(() => api("DELETE", `/sessions/${encodeURIComponent(id)}`));
   return `Revoked session ${id}.`;
 }
 
 async function revokeOthers() {
-  const { revoked } = await api("POST", "/sessions/revoke-others");
+  const { revoked } = await withStepUp(() => api("POST", "/sessions/revoke-others"));
   return `Revoked ${revoked} other session(s).`;
+}
+
+async function renameSession(id, name) {
+  const renamed = await api("PATCH", `/sessions/${encodeURIComponent(id)}`, { name: name || null });
+  return renamed.name ? `Named session ${id} "${renamed.name}".` : `Session ${id} has no name now.`;
 }
 
 // --- Wiring -------------------------------------------------------------------------------------

@@ -110,3 +110,12 @@ def spa_api(server_pool: ServerPool, spa_server: StaticServer) -> LiveServer:
     """The API configured for the SPA's origin: CORS with credentials, and trusted for CSRF."""
     origin = spa_server.origin
     return server_pool.get("db-sqlite", CORS_ALLOWED_ORIGINS=origin, CSRF_TRUSTED_ORIGINS=origin)
+
+
+@pytest.fixture(scope="session")
+def spa_step_up_api(server_pool: ServerPool, spa_server: StaticServer) -> LiveServer:
+    """The SPA's API where a password proof counts as recent for two seconds only (step-up)."""
+    origin = spa_server.origin
+    return server_pool.get(
+        "db-sqlite", CORS_ALLOWED_ORIGINS=origin, CSRF_TRUSTED_ORIGINS=origin, REAUTH_MAX_AGE="2"
+    )

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Cookie, Locator, Page, expect
 
 from tests.browser.static_server import StaticServer
-from tests.support.clients import PASSWORD, CookieClient, HeaderClient, new_username
+from tests.support.clients import PASSWORD, CookieClient, HeaderClient, new_username, register
 from tests.support.server import LiveServer
 
 
@@ -55,7 +55,7 @@ def test_a_visitor_goes_from_registering_to_logging_out_in_the_spa(
     message = page.get_by_role("status")
 
     page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Register").click()
     expect(message).to_have_text(f"Registered {username}; now log in.")
 
@@ -116,7 +116,7 @@ def test_a_visitor_goes_from_registering_to_logging_out_in_the_spa(
         expect(rows(page, "My sessions")).to_have_count(3)
         this_one = rows(page, "My sessions").filter(has_text="HeadlessChrome")
         expect(this_one.locator("td").nth(1)).to_have_text("yes")
-        expect(this_one.get_by_role("button")).to_be_disabled()
+        expect(this_one.get_by_role("button", name="Revoke")).to_be_disabled()
         phone_row = rows(page, "My sessions").filter(has_text="cookie").filter(has_text="python-httpx")
         phone_id = phone_row.locator("td").first.inner_text()
         phone_row.get_by_role("button", name=f"Revoke session {phone_id}").click()
@@ -147,3 +147,49 @@ def test_an_spa_on_an_origin_the_api_does_not_allow_cannot_call_it(
     page.goto(f"{spa_server.origin}/?api={api_origin(sqlite_server)}")
     expect(page.get_by_role("status")).to_have_text("Error Failed to fetch")
     expect(page.locator("#whoami")).to_have_text("Loading…")
+
+
+def test_the_spa_asks_for_the_password_when_a_revoke_needs_a_recent_proof_and_names_sessions(
+    page: Page, spa_server: StaticServer, spa_step_up_api: LiveServer
+) -> None:
+    api, username = spa_step_up_api, new_username("stepup")
+    page.goto(f"{spa_server.origin}/?api={api_origin(api)}")
+    expect(page.locator("#whoami")).to_have_text("Not signed in")
+    message = page.get_by_role("status")
+    assert register(api.url, username).status_code == 201
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(message).to_have_text(f"Logged in as {username}.")
+    expect(page.locator("#privileged")).to_contain_text("revoking sessions needs no password until")
+
+    phone = HeaderClient(api.url)
+    try:
+        assert phone.login(username).status_code == 200
+        phone_id = phone.get("/auth/session").json()["session"]["id"]
+        page.get_by_role("button", name="Refresh sessions").click()
+        phone_row = rows(page, "My sessions").filter(has_text=phone_id)
+        phone_row.get_by_label(f"Name of session {phone_id}").fill("My phone")
+        phone_row.get_by_role("button", name=f"Rename session {phone_id}").click()
+        expect(message).to_have_text(f'Named session {phone_id} "My phone".')
+        expect(rows(page, "My sessions").filter(has_text=phone_id).locator("td").nth(2)).to_have_text(
+            "My phone"
+        )
+
+        time.sleep(2.2)  # REAUTH_MAX_AGE=2: the login's password proof grows old
+        page.reload()
+        expect(page.locator("#privileged")).to_contain_text("revoking sessions will ask for it again")
+        rows(page, "My sessions").filter(has_text=phone_id).get_by_role(
+            "button", name=f"Revoke session {phone_id}"
+        ).click()
+        dialog = page.get_by_role("dialog", name="Confirm it is you")
+        expect(dialog).to_be_visible()
+        assert phone.get("/auth/session").status_code == 200  # the refused revoke changed nothing
+        dialog.get_by_label("Your password").fill(PASSWORD)
+        dialog.get_by_role("button", name="Confirm").click()
+        expect(message).to_have_text(f"Revoked session {phone_id}.")
+        expect(rows(page, "My sessions")).to_have_count(1)
+        assert phone.get("/auth/session").status_code == 401
+        expect(page.locator("#privileged")).to_contain_text("revoking sessions needs no password until")
+    finally:
+        phone.close()
