@@ -34,6 +34,10 @@ from django.utils import timezone  # noqa: E402
 
 from sessions_api.backends.db import SessionStore as DBStore  # noqa: E402
 from sessions_api.models import UserSession  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import USER_AGENTS  # noqa: E402
+
 from sessions_api.selectors import REGISTRY_KEY  # noqa: E402
 
 BATCH = 20_000
@@ -70,7 +74,9 @@ def session_rows(owners: list[tuple[int, str]], per_user: int) -> Any:
             data = {SESSION_KEY: str(user_id), BACKEND_SESSION_KEY: backend, HASH_SESSION_KEY: auth_hash}
             data[REGISTRY_KEY] = entry_id
             created = now - timedelta(seconds=n)
-            row = (entry_id, user_id, "cookie", created, created, expires, absolute, "127.0.0.1", "seed")
+            agent = USER_AGENTS[n % len(USER_AGENTS)]
+            times = (created, created, created, expires, absolute)  # created, proved, active, two ends
+            row = (entry_id, user_id, "cookie", *times, "127.0.0.1", agent)
             yield secrets.token_hex(16), data, row
 
 
@@ -80,7 +86,8 @@ def seed_sessions(owners: list[tuple[int, str]], per_user: int, stores: set[str]
     expires = timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE)
     registry = UserSession._meta.db_table
     registry_columns = (
-        "id, user_id, transport, created_at, last_activity, expires_at, absolute_expires_at, ip, user_agent"
+        "id, user_id, transport, created_at, authenticated_at, last_activity, expires_at, "
+        "absolute_expires_at, ip, user_agent"
     )
     count = 0
     batch: list[tuple[str, dict[str, Any], tuple[Any, ...]]] = []
