@@ -14,7 +14,7 @@ SPA_PORT ?= 5173
 # production settings (DEBUG stays off, so they see what production sees).
 THROWAWAY_KEY = $$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')
 
-.PHONY: run demo test browser-deps lint hadolint schema check-deploy services soak clean help bench bench-scale bench-servers
+.PHONY: run demo test browser-deps lint hadolint schema clients check-deploy services soak clean help bench bench-scale bench-servers
 
 help:
 	@echo "make run     - install, migrate and serve on http://$(HOST):$(PORT) (SQLite, db engine)"
@@ -23,6 +23,7 @@ help:
 	@echo "make lint    - ruff and mypy"
 	@echo "make hadolint - lint the Dockerfile"
 	@echo "make schema  - regenerate openapi.yaml"
+	@echo "make clients - regenerate and build the client SDKs from openapi.yaml (needs Node.js >= 20)"
 	@echo "make soak    - two minutes of mixed traffic on gunicorn + PostgreSQL + Redis (docs/reliability.md)"
 	@echo "make bench   - benchmarks against stock Django + DRF (PostgreSQL, Redis, wrk; ~20 min; --engines all: ~30)"
 
@@ -77,6 +78,10 @@ hadolint: $(STAMP)
 
 schema: $(STAMP)
 	SECRET_KEY=$(THROWAWAY_KEY) $(BIN)/python manage.py spectacular --validate --fail-on-warn --file openapi.yaml
+
+# The clients generated from openapi.yaml (clients/, README "Client SDKs"); tests fail when they drift.
+clients: schema
+	cd clients/typescript && npm ci --no-audit --no-fund && npm run generate && npm run build
 
 check-deploy: $(STAMP)
 	SECRET_KEY=$(THROWAWAY_KEY) DEBUG=0 \
