@@ -7,8 +7,8 @@ before it). The sessions come from five User-Agents, as a real user's phone, lap
     .venv/bin/python benchmarks/list_cost.py            # runs itself under callgrind: 0 and N requests
     .venv/bin/python benchmarks/list_cost.py --requests 20 --inside   # one run, no callgrind
 
-Each run uses a fresh SQLite database in a temporary directory and the ``db`` engine, in process
-(Django's test client), so the count is the service's own work, without an HTTP server.
+Each run uses a fresh PostgreSQL database (BENCH_PG_BASE, as ``make bench``) and the ``db`` engine, in
+process (Django's test client), so the count is the service's own work, without an HTTP server.
 """
 
 from __future__ import annotations
@@ -18,25 +18,26 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import PASSWORD, ROOT, USER_AGENTS
+from common import PASSWORD, PG_BASE, ROOT, USER_AGENTS, pg_admin
 
 SESSIONS = 100
 
 
 def run_inside(requests: int) -> None:
     """Log in 100 times (five User-Agents), then list the sessions ``requests`` times after a warm-up."""
-    workdir = Path(tempfile.mkdtemp(prefix="list-cost-"))
+    database = "sessauth_list_cost"
+    pg_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    pg_admin(f'CREATE DATABASE "{database}"')
     os.environ.update(
         {
             "DEBUG": "0",
             "SECRET_KEY": "list-cost-only-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ",
             "ALLOWED_HOSTS": "testserver",
             "SECURE_SSL_REDIRECT": "0",
-            "DATABASE_URL": f"sqlite:///{workdir}/db.sqlite3",
+            "DATABASE_URL": f"{PG_BASE}/{database}",
             "SESSION_ENGINE": "db",
             "PASSWORD_HASHERS": "django.contrib.auth.hashers.MD5PasswordHasher",
             "AUDIT_LOG_LEVEL": "WARNING",

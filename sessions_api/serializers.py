@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.functional import cached_property
-from rest_framework import serializers
+from rest_framework import ISO_8601, serializers
+from rest_framework.settings import api_settings
 
 from api_project.serializers import InputSerializer
 from sessions_api.devices import device_of
 
+ZERO = timedelta(0)
 KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$"
 _KEY_RE = re.compile(KEY_PATTERN[1:-1])
 
@@ -116,6 +118,10 @@ class DeviceSerializer(serializers.Serializer):
     os = serializers.CharField(help_text='The operating system family, e.g. "iOS"; "Other" when unknown.')
     device = serializers.CharField(help_text='The device family, e.g. "iPhone"; "Other" when unknown.')
 
+    def to_representation(self, instance: Any) -> dict[str, str]:
+        """Return the device a User-Agent names."""
+        return device_of(str(instance))._asdict()
+
 
 class UserSessionSerializer(serializers.Serializer):
     id = serializers.CharField()
@@ -132,7 +138,7 @@ class UserSessionSerializer(serializers.Serializer):
     )
     user_agent = serializers.CharField()
     name = serializers.CharField(allow_null=True, help_text="The name its user gave it, null until then.")
-    device = DeviceSerializer(help_text="What its User-Agent says, read by ua-parser.")
+    device = DeviceSerializer(source="user_agent", help_text="What its User-Agent says, read by ua-parser.")
     new_device = serializers.BooleanField(
         help_text="Its login came from a browser and OS its user had not logged in with for "
         "`NEW_DEVICE_WINDOW` days."
@@ -148,10 +154,10 @@ class UserSessionSerializer(serializers.Serializer):
             "id": str(entry.pk),
             "current": self.get_current(entry),
             "transport": str(entry.transport),
-            "created_at": self._datetime.to_representation(entry.created_at),
-            "authenticated_at": self._datetime.to_representation(entry.authenticated_at),
-            "last_activity": self._datetime.to_representation(entry.last_activity),
-            "expiry_date": self._datetime.to_representation(entry.expires_at),
+            "created_at": self._datetime(entry.created_at),
+            "authenticated_at": self._datetime(entry.authenticated_at),
+            "last_activity": self._datetime(entry.last_activity),
+            "expiry_date": self._datetime(entry.expires_at),
             "ip": None if entry.ip is None else str(entry.ip),
             "user_agent": str(entry.user_agent),
             "name": str(entry.name) or None,
@@ -159,8 +165,27 @@ class UserSessionSerializer(serializers.Serializer):
             "new_device": bool(entry.new_device),
         }
 
+    def _datetime(self, value: datetime | None) -> str | None:
+        """Return what DRF's DateTimeField gives for the value, in its ISO 8601 format.
+
+        A UTC value shown in UTC (the database's values, with TIME_ZONE=UTC) is its ``isoformat()``
+        with "Z"; DRF takes four times as long to find that, for each of four datetimes of each row.
+        """
+        if value is None:
+            return None
+        if self._utc_output and value.utcoffset() == ZERO:
+            return value.isoformat()[:-6] + "Z"  # "+00:00" -> "Z", as DRF writes it
+        return self._drf_datetime.to_representation(value)  # type: ignore[no-any-return]
+
     @cached_property
-    def _datetime(self) -> serializers.DateTimeField:
+    def _utc_output(self) -> bool:
+        """Tell whether DRF shows datetimes in UTC itself (not a zone that is at +00:00 only today)."""
+        zone = timezone.get_current_timezone()
+        is_utc = zone is UTC or getattr(zone, "key", None) in ("UTC", "Etc/UTC")
+        return is_utc and api_settings.DATETIME_FORMAT == ISO_8601
+
+    @cached_property
+    def _drf_datetime(self) -> serializers.DateTimeField:
         # DRF's field, given the current timezone once per list instead of looking it up for each value.
         return serializers.DateTimeField(default_timezone=timezone.get_current_timezone())
 

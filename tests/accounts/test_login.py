@@ -18,6 +18,8 @@ def test_login_returns_user_and_session(signed_in, username, engine, transport):
         "engine",
         "transport",
         "created_at",
+        "authenticated_at",
+        "privileged_until",
         "expiry_age",
         "expiry_date",
         "expire_at_browser_close",

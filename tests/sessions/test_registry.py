@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -31,6 +31,8 @@ def test_list_shows_every_session_and_marks_the_current_one(signed_in, second_de
         "ip",
         "user_agent",
         "name",
+        "device",
+        "new_device",
     }
     assert current[0]["ip"] == "127.0.0.1"
     assert "python-httpx" in current[0]["user_agent"]
@@ -100,17 +102,23 @@ def test_a_listed_session_reads_as_its_declared_fields_give_it(serializer_class,
         user_id=7,
         transport="header",
         created_at=now - timedelta(hours=1),
+        authenticated_at=now - timedelta(minutes=1),
         last_activity=now.replace(microsecond=0),
         expires_at=now + timedelta(days=1),
         absolute_expires_at=now + timedelta(days=30),
         ip=ip,
         user_agent="curl/8",
     )
-    for current_id in ("pub-id", "other"):
-        serializer = serializer_class(context={"current_id": current_id})
-        row = serializer.to_representation(entry)
-        assert row == Serializer.to_representation(serializer, entry)
-        assert list(row) == list(serializer.fields)
+    for current_id, zone in (("pub-id", "UTC"), ("other", "UTC"), ("other", "Europe/London")):
+        with timezone.override(zone):  # London: +00:00 in winter, +01:00 in summer
+            for entry.created_at in (
+                datetime(2026, 1, 15, 12, 0, tzinfo=UTC),
+                datetime(2026, 7, 15, 12, tzinfo=UTC),
+            ):
+                serializer = serializer_class(context={"current_id": current_id})
+                row = serializer.to_representation(entry)
+                assert row == Serializer.to_representation(serializer, entry)
+                assert list(row) == list(serializer.fields)
 
 
 PRIVACY = {
