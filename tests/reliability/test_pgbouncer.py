@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import psycopg
+import pytest
 
 from tests.support.clients import HeaderClient, new_username, register
 from tests.support.server import LiveServer, service_env
@@ -49,9 +50,13 @@ def sessions_table_locked(server: LiveServer) -> Iterator[None]:
         conn.rollback()
 
 
-def test_a_slow_statement_is_cut_off_through_pgbouncer(server_pool):
-    """The session's read waits on a lock; the statement timeout on the database ends it."""
-    server = server_pool.get("db-pgbouncer", **SHORT_TIMEOUT)
+@pytest.mark.parametrize("configuration", ["db-postgres", "db-pgbouncer"])
+def test_a_slow_statement_is_cut_off_by_the_statement_timeout(server_pool, configuration):
+    """The session's read waits on a lock; the statement timeout ends it.
+
+    Connected directly the timeout travels as a startup option; through PgBouncer it is the database's.
+    """
+    server = server_pool.get(configuration, **SHORT_TIMEOUT)
     client = signed_in_client(server)
     with sessions_table_locked(server):
         start = time.monotonic()
@@ -61,7 +66,7 @@ def test_a_slow_statement_is_cut_off_through_pgbouncer(server_pool):
     assert response.json()["code"] == "service_unavailable"
     assert TIMEOUT_MS / 1000 <= elapsed < 3.0, f"503 took {elapsed:.2f}s"
     assert client.get("/auth/session").status_code == 200
-    server_pool.release("db-pgbouncer", **SHORT_TIMEOUT)
+    server_pool.release(configuration, **SHORT_TIMEOUT)
 
 
 def test_without_the_roles_statement_timeout_no_statement_runs(databases, pgbouncer, tmp_path):
