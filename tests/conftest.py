@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -109,7 +110,9 @@ def engine(request: pytest.FixtureRequest) -> str:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Run the PgBouncer configurations only for the tests marked ``pgbouncer``."""
+    """Run the PgBouncer configurations only for the tests marked ``pgbouncer`` (PGBOUNCER_TESTS=all: all)."""
+    if os.environ.get("PGBOUNCER_TESTS") == "all":
+        return
     keep: list[pytest.Item] = []
     drop: list[pytest.Item] = []
     for item in items:
