@@ -3,7 +3,7 @@
 Debian's package (1.18, ``scripts/install-pgbouncer.sh``): no prepared statements across transactions,
 and the startup parameter ``options`` refused, as in production behind it. It refuses to run as root,
 so as root it is started with ``-u postgres`` (it reads its configuration first, then drops to that
-user).
+user, whom the package's dependency postgresql-common creates).
 """
 
 from __future__ import annotations
