@@ -14,7 +14,7 @@ SPA_PORT ?= 5173
 # production settings (DEBUG stays off, so they see what production sees).
 THROWAWAY_KEY = $$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')
 
-.PHONY: run demo test browser-deps lint hadolint schema clients check-deploy services soak clean help bench bench-scale bench-servers
+.PHONY: run demo test browser-deps pgbouncer-deps lint hadolint schema clients check-deploy services soak clean help bench bench-scale bench-servers
 
 help:
 	@echo "make run     - install, migrate and serve on http://$(HOST):$(PORT) (SQLite, db engine)"
@@ -60,13 +60,17 @@ demo: $(STAMP)
 
 # Two workers (each with servers of its own) for most tests, then alone the ones that measure time.
 PYTEST_WORKERS ?= 2
-test: $(STAMP) browser-deps
+test: $(STAMP) browser-deps pgbouncer-deps
 	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not serial"
 	$(BIN)/pytest -m serial
 
 # Headless Chromium for tests/browser, from Debian's packages; returns at once when it is there.
 browser-deps:
 	@bash scripts/install-browser.sh
+
+# PgBouncer, which the db and cached_db tests also run behind, from Debian's package; the same.
+pgbouncer-deps:
+	@bash scripts/install-pgbouncer.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

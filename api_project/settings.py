@@ -131,12 +131,21 @@ elif _database["ENGINE"] == "django.db.backends.postgresql":
     # Fail fast instead of hanging when PostgreSQL is unreachable (docs/reliability.md). Our backend is
     # Django's plus a client-side bound on waiting for a reply (api_project/db/base.py).
     _database["ENGINE"] = "api_project.db"
-    _statement_timeout_ms = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=5000)
-    DATABASE_REPLY_TIMEOUT = env.float("DATABASE_REPLY_TIMEOUT", default=_statement_timeout_ms / 1000 + 1)
+    DATABASE_STATEMENT_TIMEOUT_MS = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=5000)
+    DATABASE_REPLY_TIMEOUT = env.float(
+        "DATABASE_REPLY_TIMEOUT", default=DATABASE_STATEMENT_TIMEOUT_MS / 1000 + 1
+    )
+    # Behind a pooler in transaction mode (PgBouncer pool_mode=transaction) no session state outlives a
+    # transaction: the statement timeout cannot travel in the startup packet (PgBouncer refuses
+    # `options`), so the role carries it and each new connection checks it does (api_project/db/base.py),
+    # and Django's server-side cursors (DECLARE ... WITH HOLD) are off (docs/deployment.md, PgBouncer).
+    DATABASE_TRANSACTION_POOLING = env.bool("DATABASE_TRANSACTION_POOLING", default=False)
+    _database["DISABLE_SERVER_SIDE_CURSORS"] = DATABASE_TRANSACTION_POOLING
+    # Off by default there too: PgBouncer keeps prepared statements only from 1.21 (max_prepared_statements).
+    _prepared_statements = env.bool("DATABASE_PREPARED_STATEMENTS", default=not DATABASE_TRANSACTION_POOLING)
     _database.setdefault("OPTIONS", {}).update(
         {
             "connect_timeout": env.int("DATABASE_CONNECT_TIMEOUT", default=2),
-            "options": f"-c statement_timeout={_statement_timeout_ms}",
             "keepalives": 1,
             "keepalives_idle": 5,
             "keepalives_interval": 1,
@@ -145,9 +154,11 @@ elif _database["ENGINE"] == "django.db.backends.postgresql":
             # psycopg prepares a statement on its 5th run on a server-side binding cursor, which only
             # api_project.db.hot_cursor() makes (the auth check's reads and the session's guarded
             # UPDATE); None, Django's default, prepares nothing.
-            "prepare_threshold": 5 if env.bool("DATABASE_PREPARED_STATEMENTS", default=True) else None,
+            "prepare_threshold": 5 if _prepared_statements else None,
         }
     )
+    if not DATABASE_TRANSACTION_POOLING:
+        _database["OPTIONS"]["options"] = f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}"
 
 # --- Cache (Redis) ----------------------------------------------------------------------------
 # https://github.com/jazzband/django-redis#configure-as-cache-backend

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.support.clients import PASSWORD, Client, CookieClient, HeaderClient, new_username, register
+from tests.support.pgbouncer import PgBouncer, set_statement_timeout
 from tests.support.server import Databases, LiveServer, service_env
 from tests.support.services import REDIS_URL, require_postgres, require_redis, unique_name
 
@@ -15,21 +17,27 @@ from tests.support.services import REDIS_URL, require_postgres, require_redis, u
 # on the database it is deployed with.
 ENGINES = ["db-sqlite", "db-postgres", "cache", "cached_db", "file", "signed_cookies"]
 MERGING_ENGINES = ["db-sqlite", "db-postgres", "cache", "cached_db", "file"]
+# The engines on PostgreSQL again, through PgBouncer in transaction mode: only for the tests marked
+# ``pgbouncer`` (row locks, revocation, login and its throttle, the statement timeout).
+POOLED_ENGINES = ["db-pgbouncer", "cached_db-pgbouncer"]
 
 
 class ServerPool:
     """Live servers started on first use, one per (engine, settings), all stopped at the end."""
 
-    def __init__(self, databases: Databases, workdir: Path) -> None:
+    def __init__(self, databases: Databases, workdir: Path, pgbouncer: PgBouncer) -> None:
         self.databases = databases
         self.workdir = workdir
+        self.pgbouncer = pgbouncer
         self.servers: dict[tuple[str, tuple[tuple[str, str], ...]], LiveServer] = {}
 
-    def engine_env(self, engine: str) -> dict[str, str]:
+    def engine_env(self, engine: str, statement_timeout_ms: str = "5000") -> dict[str, str]:
         """Return the environment that selects an engine and its stores, skipping when a store is down."""
         name = engine.split("-")[0]
         env = {"SESSION_ENGINE": name, "CACHE_KEY_PREFIX": unique_name("t")}
-        if engine == "db-postgres" or name in ("cache", "cached_db"):
+        if engine in POOLED_ENGINES:
+            env.update(self.pooled_env(statement_timeout_ms))
+        elif engine == "db-postgres" or name in ("cache", "cached_db"):
             require_postgres()
             env["DATABASE_URL"] = self.databases.postgres_url()
         else:
@@ -43,10 +51,20 @@ class ServerPool:
             env["SESSION_FILE_PATH"] = str(session_dir)
         return env
 
+    def pooled_env(self, statement_timeout_ms: str) -> dict[str, str]:
+        """Return the settings of a service behind PgBouncer (docs/deployment.md), on its own database."""
+        url = self.databases.postgres_url()
+        set_statement_timeout(url, statement_timeout_ms)
+        return {
+            "DATABASE_URL": self.pgbouncer.url(url),
+            "DATABASE_TRANSACTION_POOLING": "1",  # which turns DATABASE_PREPARED_STATEMENTS off too
+        }
+
     def get(self, engine: str, **settings: str) -> LiveServer:
         key = (engine, tuple(sorted(settings.items())))
         if key not in self.servers:
-            env = service_env({**self.engine_env(engine), **settings})
+            timeout_ms = settings.get("DATABASE_STATEMENT_TIMEOUT_MS", "5000")
+            env = service_env({**self.engine_env(engine, timeout_ms), **settings})
             log = self.workdir / f"{unique_name(engine)}.log"
             self.servers[key] = LiveServer(env, log).start()
         return self.servers[key]
@@ -70,15 +88,41 @@ def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
 
 
 @pytest.fixture(scope="session")
-def server_pool(databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerPool]:
-    pool = ServerPool(databases, tmp_path_factory.mktemp("servers"))
+def pgbouncer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PgBouncer]:
+    """PgBouncer in transaction mode in front of the tests' PostgreSQL, started when first asked for."""
+    bouncer = PgBouncer(tmp_path_factory.mktemp("pgbouncer"))
+    yield bouncer
+    bouncer.stop()
+
+
+@pytest.fixture(scope="session")
+def server_pool(
+    databases: Databases, pgbouncer: PgBouncer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServerPool]:
+    pool = ServerPool(databases, tmp_path_factory.mktemp("servers"), pgbouncer)
     yield pool
-    pool.stop_all()
+    pool.stop_all()  # before PgBouncer stops: servers hold connections to it
 
 
-@pytest.fixture(scope="session", params=ENGINES)
+@pytest.fixture(scope="session", params=ENGINES + POOLED_ENGINES)
 def engine(request: pytest.FixtureRequest) -> str:
     return request.param
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Run the PgBouncer configurations only for the tests marked ``pgbouncer`` (PGBOUNCER_TESTS=all: all)."""
+    if os.environ.get("PGBOUNCER_TESTS") == "all":
+        return
+    keep: list[pytest.Item] = []
+    drop: list[pytest.Item] = []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        engine = callspec.params.get("engine") if callspec is not None else None
+        unmarked = engine in POOLED_ENGINES and item.get_closest_marker("pgbouncer") is None
+        (drop if unmarked else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
 
 
 @pytest.fixture(scope="session")

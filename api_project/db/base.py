@@ -22,6 +22,13 @@ never prepares. ``DATABASE_PREPARED_STATEMENTS=0`` turns preparing off, for a po
 keep prepared statements (PgBouncer in transaction mode before 1.21, or without
 ``max_prepared_statements``).
 
+Behind a pooler in transaction mode (``DATABASE_TRANSACTION_POOLING``) the statement timeout cannot
+travel as a startup parameter (PgBouncer refuses ``options``), and a ``SET`` would stay behind on
+whichever server connection ran it; the role (or database) carries it instead, so every server
+connection the pooler opens starts with it. Each new connection checks, in one round trip, that the
+server's timeout is on and at most ``DATABASE_STATEMENT_TIMEOUT_MS``; a connection without it is
+closed and the request answers 503, so no statement ever runs unbounded.
+
 Django reads every ``timestamptz`` value through a loader of its own that subclasses psycopg's pure
 Python one (psycopg's C loader cannot be subclassed), so each datetime in a result is parsed by
 Python code: 4 of the 9 columns of a registry row, most of the time of a 100-session list. On UTC
@@ -33,6 +40,7 @@ offset other than UTC) to Django's.
 from __future__ import annotations
 
 import contextlib
+import logging
 import select
 import time
 from datetime import UTC, datetime
@@ -46,6 +54,12 @@ from django.db.backends.postgresql.psycopg_any import BaseTzLoader
 from django.db.backends.utils import CursorWrapper
 
 HEALTH_CHECK_AFTER_IDLE = 1.0  # seconds since the connection's last answer
+# In milliseconds whatever unit it is shown in ('5s', '500ms'); 0 is off. As cheap as SELECT 1, where
+# pg_settings (which builds every setting's row) takes 700 µs.
+STATEMENT_TIMEOUT_SQL = (
+    "SELECT (extract(epoch FROM current_setting('statement_timeout')::interval) * 1000)::integer"
+)
+logger = logging.getLogger(__name__)
 
 
 class Connection(psycopg.Connection):
@@ -80,6 +94,30 @@ class DatabaseWrapper(base.DatabaseWrapper):
         # in wait() (psycopg's Connection has no slots, so the switch is safe).
         connection.__class__ = Connection
         return connection
+
+    def init_connection_state(self) -> None:
+        super().init_connection_state()
+        if settings.DATABASE_TRANSACTION_POOLING:
+            self.check_statement_timeout()
+
+    def check_statement_timeout(self) -> None:
+        """Close the new connection and raise unless the server bounds its statements (see above)."""
+        with self.connection.cursor() as cursor:
+            cursor.execute(STATEMENT_TIMEOUT_SQL)
+            (timeout_ms,) = cursor.fetchone()
+        if 0 < timeout_ms <= settings.DATABASE_STATEMENT_TIMEOUT_MS:
+            return
+        # Django keeps a connection it has set; this one must never serve a statement.
+        connection, self.connection = self.connection, None
+        connection.close()
+        limit = settings.DATABASE_STATEMENT_TIMEOUT_MS
+        message = (
+            f"statement_timeout is {timeout_ms} ms on this connection, not 1 to {limit}: with"
+            f" DATABASE_TRANSACTION_POOLING, run ALTER ROLE <user> SET statement_timeout = {limit}"
+            " (docs/deployment.md, PgBouncer)"
+        )
+        logger.error(message)
+        raise psycopg.OperationalError(message)
 
     def prepared_cursor(self) -> CursorWrapper:
         """Return a cursor whose statements are prepared once per connection (see above).

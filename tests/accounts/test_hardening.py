@@ -18,6 +18,9 @@ from tests.support.clients import (
 )
 from tests.support.server import ARGON2_ENV
 
+# The throttle's LoginFailure rows (db-pgbouncer has no Redis) through PgBouncer too.
+pytestmark = pytest.mark.pgbouncer
+
 
 def login(server, name: str, password: str, address: str) -> httpx.Response:
     return httpx.post(

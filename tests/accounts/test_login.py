@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from tests.support.clients import PASSWORD, CookieClient, HeaderClient, new_username, register
+
+pytestmark = pytest.mark.pgbouncer  # login rotates the key through PgBouncer too
 
 
 def test_login_returns_user_and_session(signed_in, username, engine, transport):

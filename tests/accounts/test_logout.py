@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
+pytestmark = pytest.mark.pgbouncer  # a logged-out credential is dead at once through PgBouncer too
+
 
 def test_logout_then_session_is_401(signed_in):
     assert signed_in.post("/auth/logout").status_code == 204

@@ -16,8 +16,10 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from tests.conftest import MERGING_ENGINES
+from tests.conftest import MERGING_ENGINES, POOLED_ENGINES
 from tests.support.clients import CookieClient, HeaderClient
+
+pytestmark = pytest.mark.pgbouncer  # row locks hold through transaction pooling too
 
 WRITERS = 50
 
@@ -43,7 +45,7 @@ def session_of(client: CookieClient | HeaderClient) -> tuple[dict[str, str], dic
     return {"X-CSRFToken": csrf}, {"sessionid": client.credential or "", "csrftoken": csrf}
 
 
-@pytest.mark.parametrize("engine", MERGING_ENGINES, indirect=True)
+@pytest.mark.parametrize("engine", MERGING_ENGINES + POOLED_ENGINES, indirect=True)
 def test_fifty_parallel_writes_of_distinct_keys_all_survive(server, transport):
     client = CookieClient(server.url) if transport == "cookie" else HeaderClient(server.url)
     assert client.put("/session/data/seed", json={"value": "first"}).status_code == 201

@@ -13,6 +13,8 @@ from sessions_api.models import UserSession
 from sessions_api.serializers import StaffSessionSerializer, UserSessionSerializer
 from tests.support.clients import CookieClient, HeaderClient, new_username, random_address, register
 
+pytestmark = pytest.mark.pgbouncer  # revocation holds at the next request through PgBouncer too
+
 
 def test_list_shows_every_session_and_marks_the_current_one(signed_in, second_device):
     sessions = signed_in.get("/sessions").json()["sessions"]
