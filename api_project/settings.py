@@ -13,6 +13,8 @@ from typing import NoReturn
 
 import environ
 
+from api_project import redis_topology
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
@@ -154,6 +156,18 @@ elif _database["ENGINE"] == "django.db.backends.postgresql":
 
 REDIS_URL = env.str("REDIS_URL", default="")
 REDIS_TIMEOUT_SECONDS = env.float("REDIS_TIMEOUT_SECONDS", default=0.5)
+# The topology (api_project/redis_topology.py): one Redis, Sentinel, or Cluster.
+REDIS_CLUSTER = env.bool("REDIS_CLUSTER", default=False)
+REDIS_SENTINELS = env.list("REDIS_SENTINELS", default=[])
+REDIS_SENTINEL_MASTER = env.str("REDIS_SENTINEL_MASTER", default="")
+try:
+    _location, _topology_options = redis_topology.location_and_options(
+        url=REDIS_URL, cluster=REDIS_CLUSTER, sentinels=REDIS_SENTINELS, master=REDIS_SENTINEL_MASTER
+    )
+    redis_topology.check_key_prefix(env.str("CACHE_KEY_PREFIX", default="sessauth"))
+except redis_topology.TopologyError as exc:
+    fail(str(exc))
+REDIS_URL = _location  # under Sentinel, the master's name: "Redis is configured" wherever code asks
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -165,6 +179,7 @@ if REDIS_URL:
                 "SOCKET_CONNECT_TIMEOUT": REDIS_TIMEOUT_SECONDS,
                 "SOCKET_TIMEOUT": REDIS_TIMEOUT_SECONDS,
                 "CONNECTION_POOL_KWARGS": {"retry_on_timeout": False, "health_check_interval": 30},
+                **_topology_options,
             },
         }
     }
