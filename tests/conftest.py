@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,11 +11,23 @@ import pytest
 from tests.support.clients import PASSWORD, Client, CookieClient, HeaderClient, new_username, register
 from tests.support.server import Databases, LiveServer, service_env
 from tests.support.services import REDIS_URL, require_postgres, require_redis, unique_name
+from tests.support.topologies import MASTER_NAME, RedisClusterNodes, SentinelGroup
 
 # The six configurations every black-box test runs on: db on both databases, and each other engine
 # on the database it is deployed with.
 ENGINES = ["db-sqlite", "db-postgres", "cache", "cached_db", "file", "signed_cookies"]
 MERGING_ENGINES = ["db-sqlite", "db-postgres", "cache", "cached_db", "file"]
+# TEST_REDIS_TOPOLOGIES=cluster,sentinel adds the engines that keep sessions in Redis on those
+# topologies, started by the tests (tests/support/topologies.py): "cache@cluster", "cached_db@sentinel"...
+TOPOLOGIES = [name for name in os.environ.get("TEST_REDIS_TOPOLOGIES", "").split(",") if name]
+TOPOLOGY_ENGINES = [f"{engine}@{topology}" for topology in TOPOLOGIES for engine in ("cache", "cached_db")]
+ENGINES += TOPOLOGY_ENGINES
+MERGING_ENGINES += TOPOLOGY_ENGINES
+
+
+def engine_name(engine: str) -> str:
+    """Return the SESSION_ENGINE of a configuration ("cache@cluster" -> "cache")."""
+    return engine.split("@")[0].split("-")[0]
 
 
 class ServerPool:
@@ -24,10 +37,30 @@ class ServerPool:
         self.databases = databases
         self.workdir = workdir
         self.servers: dict[tuple[str, tuple[tuple[str, str], ...]], LiveServer] = {}
+        self.topologies: dict[str, RedisClusterNodes | SentinelGroup] = {}
+
+    def topology(self, name: str) -> RedisClusterNodes | SentinelGroup:
+        """Return the Redis Cluster ("cluster") or Sentinel group ("sentinel"), started on first use."""
+        if name not in self.topologies:
+            kind = {"cluster": RedisClusterNodes, "sentinel": SentinelGroup}[name]
+            self.topologies[name] = kind(self.workdir).start()
+        return self.topologies[name]
+
+    def redis_env(self, topology: str) -> dict[str, str]:
+        """Return the settings that point the service at one Redis or at a topology of ours."""
+        if topology == "cluster":
+            return {"REDIS_CLUSTER": "1", "REDIS_URL": self.topology("cluster").url}
+        if topology == "sentinel":
+            group = self.topology("sentinel")
+            assert isinstance(group, SentinelGroup)
+            return {"REDIS_SENTINELS": group.sentinels_setting, "REDIS_SENTINEL_MASTER": MASTER_NAME}
+        require_redis()
+        return {"REDIS_URL": REDIS_URL}
 
     def engine_env(self, engine: str) -> dict[str, str]:
         """Return the environment that selects an engine and its stores, skipping when a store is down."""
-        name = engine.split("-")[0]
+        name, _, topology = engine.partition("@")
+        name = engine_name(name)
         env = {"SESSION_ENGINE": name, "CACHE_KEY_PREFIX": unique_name("t")}
         if engine == "db-postgres" or name in ("cache", "cached_db"):
             require_postgres()
@@ -35,8 +68,7 @@ class ServerPool:
         else:
             env["DATABASE_URL"] = self.databases.sqlite_url()
         if name in ("cache", "cached_db"):
-            require_redis()
-            env["REDIS_URL"] = REDIS_URL
+            env.update(self.redis_env(topology))
         if name == "file":
             session_dir = self.workdir / unique_name("sessions")
             session_dir.mkdir()
@@ -60,6 +92,8 @@ class ServerPool:
     def stop_all(self) -> None:
         for server in self.servers.values():
             server.stop()
+        for topology in self.topologies.values():
+            topology.stop()
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 
+from tests.conftest import engine_name
 from tests.support.clients import PASSWORD, CookieClient, HeaderClient, new_username, register
 
 
@@ -11,7 +12,7 @@ def test_login_returns_user_and_session(signed_in, username, engine, transport):
     body = signed_in.get("/auth/session").json()
     assert body["user"]["username"] == username
     assert set(body["user"]) == {"id", "username", "email", "is_staff"}
-    assert body["session"]["engine"] == engine.split("-")[0]
+    assert body["session"]["engine"] == engine_name(engine)
     assert body["session"]["transport"] == transport
     assert set(body["session"]) == {
         "id",
