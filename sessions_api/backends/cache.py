@@ -5,9 +5,14 @@ on the one key of the session: GET, compare, SET). When another request wrote in
 what is there now, applies this request's changes to it and tries again. No lock is taken, so a busy
 session never waits on a lock's poll interval, and a worker that dies mid-save leaves nothing held.
 
-Every call touches the session's own key only, so a Redis Cluster serves it like one Redis
-(``api_project.redis_layout``). The auth check then reads its two copies in a call of its own
-(``sessions_api.snapshots``, one ``MGET`` in the user's slot).
+Every script touches the session's own key only, so a Redis Cluster serves it like one Redis
+(``api_project.redis_layout``). The auth check's two copies (``sessions_api.snapshots``) lie in the
+user's slot, not the session's, and which user that is shows only once the session is read. So each
+process remembers, per session key, the registry entry and user it last saw in it (``_HINTS``), and
+reads the session and those copies in one pipeline: a signed-in request costs one round trip (to one
+node, or to two at once in a cluster). The hint only says which copies to fetch: the auth check takes
+the ids from the session itself and uses the prefetched copies only when they are the ones it needs,
+so a stale or missing hint costs a round trip, never a wrong answer.
 """
 
 from __future__ import annotations
@@ -15,14 +20,20 @@ from __future__ import annotations
 from functools import cache as once
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends import cache
 from django.contrib.sessions.backends.base import UpdateError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from sessions_api.backends.base import MergingSessionMixin
+from sessions_api import snapshots
+from sessions_api.backends.base import AuthRows, MergingSessionMixin
+from sessions_api.selectors import REGISTRY_KEY
 
 # Compare-and-set rounds before a save gives up (503): each lost round means another write landed.
 ATTEMPTS = 100
+HINTS_KEPT = 10_000  # sessions whose hint a process remembers; past that it starts over
+_HINTS: dict[str, tuple[str, str]] = {}  # session key -> (registry entry id, user id)
 
 # KEYS: the session. ARGV: the bytes loaded, the bytes to write, seconds to live.
 _COMPARE_AND_SET = """
@@ -41,17 +52,57 @@ def _compare_and_set(client: Any) -> Any:
 
 class SessionStore(MergingSessionMixin, cache.SessionStore):
     _loaded_raw: bytes | None = None  # the stored bytes as this request loaded them
+    prefetched_snapshots: snapshots.Prefetched | None = None  # read with the session, for auth_rows()
+
+    def auth_rows(self, entry_id: str, user_id: Any) -> AuthRows | None:
+        if self.prefetched_snapshots is None:
+            return None
+        return snapshots.auth_rows(entry_id=entry_id, user_id=user_id, prefetched=self.prefetched_snapshots)
 
     def load(self) -> dict[str, Any]:
         # Django's version reads any cache error as "no session", which would log everyone out
         # during a Redis outage; here the error goes up and becomes a 503.
         client, redis, key = self._redis_key()
-        found = redis.get(key)
+        hint = _HINTS.get(self._session_key or "") if self._prefetches() else None
+        found = redis.get(key) if hint is None else self._get_with_copies(redis, key, *hint)
         if found is None:
             self._session_key = None
             return {}
         self._loaded_raw = found
-        return client.decode(found)
+        data = client.decode(found)
+        self._remember_hint(data)
+        return data
+
+    def _get_with_copies(self, redis: Any, key: str, entry_id: str, user_id: str) -> bytes | None:
+        """Return the stored session, and keep the copies of the hinted entry and user read with it."""
+        keys = [
+            *snapshots.keys_of(snapshots.ENTRY, entry_id, user_id),
+            *snapshots.keys_of(snapshots.USER, user_id, user_id),
+        ]
+        with redis.pipeline(transaction=False) as pipe:
+            for name in [key, *keys]:  # GETs, not an MGET: a cluster's pipeline refuses MGET
+                pipe.get(name)
+            found, *copies = pipe.execute(raise_on_error=False)
+        if isinstance(found, Exception):
+            raise found
+        if not any(isinstance(copy, Exception) for copy in copies):  # else the auth check reads them
+            self.prefetched_snapshots = {
+                (snapshots.ENTRY, entry_id): (copies[0], copies[1]),
+                (snapshots.USER, user_id): (copies[2], copies[3]),
+            }
+        return found
+
+    @staticmethod
+    def _prefetches() -> bool:
+        """Tell whether the copies may be read with the session: they are on, and in the same Redis."""
+        return settings.SESSION_CACHE_ALIAS == "default" and snapshots.available()
+
+    def _remember_hint(self, data: dict[str, Any]) -> None:
+        entry_id, user_id = data.get(REGISTRY_KEY), data.get(SESSION_KEY)
+        if self._session_key and isinstance(entry_id, str) and user_id is not None:
+            if len(_HINTS) >= HINTS_KEPT:
+                _HINTS.clear()
+            _HINTS[self._session_key] = (entry_id, str(user_id))
 
     def write_if_unchanged(self) -> bool:
         client, redis, key = self._redis_key()
