@@ -39,19 +39,19 @@ class ServerPool:
         self.servers: dict[tuple[str, tuple[tuple[str, str], ...]], LiveServer] = {}
         self.topologies: dict[str, RedisClusterNodes | SentinelGroup] = {}
 
-    def topology(self, name: str) -> RedisClusterNodes | SentinelGroup:
-        """Return the Redis Cluster ("cluster") or Sentinel group ("sentinel"), started on first use."""
-        if name not in self.topologies:
-            kind = {"cluster": RedisClusterNodes, "sentinel": SentinelGroup}[name]
-            self.topologies[name] = kind(self.workdir).start()
-        return self.topologies[name]
-
     def redis_env(self, topology: str) -> dict[str, str]:
-        """Return the settings that point the service at one Redis or at a topology of ours."""
+        """Return the settings that point the service at one Redis or at a topology of ours.
+
+        A topology is started on first use, once per test process, and stopped with the servers.
+        """
         if topology == "cluster":
-            return {"REDIS_CLUSTER": "1", "REDIS_URL": self.topology("cluster").url}
+            cluster = self.topologies.get(topology) or RedisClusterNodes(self.workdir).start()
+            self.topologies[topology] = cluster
+            assert isinstance(cluster, RedisClusterNodes)
+            return {"REDIS_CLUSTER": "1", "REDIS_URL": cluster.url}
         if topology == "sentinel":
-            group = self.topology("sentinel")
+            group = self.topologies.get(topology) or SentinelGroup(self.workdir).start()
+            self.topologies[topology] = group
             assert isinstance(group, SentinelGroup)
             return {"REDIS_SENTINELS": group.sentinels_setting, "REDIS_SENTINEL_MASTER": MASTER_NAME}
         require_redis()

@@ -166,9 +166,10 @@ class SentinelGroup:
         for node in self.sentinels:
             client = node.client()
             try:
-                if not client.sentinel_slaves(MASTER_NAME) or len(client.sentinel_sentinels(MASTER_NAME)) < 2:
-                    return False
+                replicas, others = client.sentinel_slaves(MASTER_NAME), client.sentinel_sentinels(MASTER_NAME)
             except redis.RedisError:
+                return False
+            if not replicas or not isinstance(others, list) or len(others) < 2:
                 return False
         try:
             return self.replica.client().info("replication").get("master_link_status") == "up"
@@ -181,7 +182,7 @@ class SentinelGroup:
             found = self.sentinels[0].client().sentinel_get_master_addr_by_name(MASTER_NAME)
         except redis.RedisError:
             return None
-        return int(found[1]) if found else None
+        return int(found[1]) if isinstance(found, tuple) else None
 
     def stop(self) -> None:
         for node in [*self.sentinels, self.replica, self.primary]:
@@ -193,7 +194,7 @@ def keys_matching(env: dict[str, str], pattern: str) -> list[str]:
     if env.get("REDIS_CLUSTER") == "1":
         cluster = RedisCluster.from_url(env["REDIS_URL"], decode_responses=True)
         try:
-            return list(cluster.keys(pattern, target_nodes=RedisCluster.PRIMARIES))
+            return [str(key) for key in cluster.keys(pattern, target_nodes=RedisCluster.PRIMARIES)]
         finally:
             cluster.close()
     if env.get("REDIS_SENTINELS"):
