@@ -157,7 +157,7 @@ def get_many(
     """Return each (kind, id)'s copy, loading (and caching) the missing ones; None where there is no row.
 
     ``prefetched`` holds copies (and their generations) read moments ago with the session, in the same
-    atomic Redis call: when it has every one asked for, this makes no round trip of its own.
+    pipeline: when it has every one asked for, this makes no round trip of its own.
     """
     if not enabled():
         return [request.load() for request in requests]
