@@ -3,7 +3,8 @@
 Chosen by settings alone (docs/configuration.md); the result is Django's ``CACHES["default"]``, so every
 caller (the session engines, the auth copies, the throttle, the health check) gets the same client from
 ``django_redis.get_redis_connection`` whatever the topology. Read by settings.py: imports nothing of
-Django's.
+Django's. Following a failover is redis-py's work: ``Sentinel`` asks the sentinels, ``RedisCluster``
+follows ``MOVED``; only one Redis behind an endpoint that a failover moves needs the help below.
 """
 
 from __future__ import annotations
@@ -11,8 +12,35 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from redis.connection import Connection, SSLConnection
+from redis.exceptions import ReadOnlyError
+
 CLUSTER_FACTORY = "api_project.redis_clients.ClusterConnectionFactory"
 SENTINEL_FACTORY = "django_redis.pool.SentinelConnectionFactory"
+
+
+class _DropOnReadOnly(Connection):
+    """Drop the connection when the server answers READONLY, so that the next one finds the primary.
+
+    Behind one endpoint (a DNS name or a proxy that a failover moves), pooled connections still reach
+    the demoted primary, now a replica: each would answer READONLY for as long as it lives. The
+    answer is still a store error (a 503); the connection that gave it is not reused.
+    """
+
+    def read_response(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().read_response(*args, **kwargs)
+        except ReadOnlyError:  # a command, or a script at its first write
+            self.disconnect()
+            raise
+
+
+class PrimaryConnection(_DropOnReadOnly):
+    pass
+
+
+class PrimarySSLConnection(_DropOnReadOnly, SSLConnection):
+    pass
 
 
 class TopologyError(ValueError):
@@ -57,6 +85,10 @@ def location_and_options(
         if urlsplit(url).path.strip("/") not in ("", "0"):
             raise TopologyError("A Redis Cluster has database 0 only: drop it from REDIS_URL.")
         return url, {"CONNECTION_FACTORY": CLUSTER_FACTORY}
+    scheme = urlsplit(url).scheme
+    if scheme in ("redis", "rediss"):
+        connection = PrimarySSLConnection if scheme == "rediss" else PrimaryConnection
+        return url, {"CONNECTION_POOL_KWARGS": {"connection_class": connection}}
     return url, {}
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import environ
 
@@ -168,6 +168,8 @@ try:
 except redis_topology.TopologyError as exc:
     fail(str(exc))
 REDIS_URL = _location  # under Sentinel, the master's name: "Redis is configured" wherever code asks
+_pool_kwargs: dict[str, Any] = {"retry_on_timeout": False, "health_check_interval": 30}
+_pool_kwargs.update(_topology_options.pop("CONNECTION_POOL_KWARGS", {}))
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -178,7 +180,7 @@ if REDIS_URL:
                 "CLIENT_CLASS": "django_redis.client.DefaultClient",
                 "SOCKET_CONNECT_TIMEOUT": REDIS_TIMEOUT_SECONDS,
                 "SOCKET_TIMEOUT": REDIS_TIMEOUT_SECONDS,
-                "CONNECTION_POOL_KWARGS": {"retry_on_timeout": False, "health_check_interval": 30},
+                "CONNECTION_POOL_KWARGS": _pool_kwargs,
                 **_topology_options,
             },
         }

@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from api_project.redis_topology import location_and_options, sentinel_location
+from api_project.redis_topology import PrimarySSLConnection, location_and_options, sentinel_location
 from tests.support.server import manage, service_env
 
 
@@ -42,10 +42,9 @@ def test_sentinel_keeps_only_the_credentials_and_database_of_redis_url():
 
 
 def test_each_topology_picks_its_client():
-    assert location_and_options(url="redis://n:6379/0", cluster=False, sentinels=[], master="") == (
-        "redis://n:6379/0",
-        {},
-    )
+    location, one = location_and_options(url="rediss://n:6379/0", cluster=False, sentinels=[], master="")
+    assert location == "rediss://n:6379/0"
+    assert one["CONNECTION_POOL_KWARGS"]["connection_class"] is PrimarySSLConnection
     _, cluster = location_and_options(url="redis://n:7000", cluster=True, sentinels=[], master="")
     assert cluster["CONNECTION_FACTORY"] == "api_project.redis_clients.ClusterConnectionFactory"
     location, sentinel = location_and_options(url="", cluster=False, sentinels=["a:1", "[::1]:2"], master="m")

@@ -16,11 +16,13 @@ from pathlib import Path
 
 import httpx
 import pytest
+import redis
 
 from tests.support.clients import HeaderClient, new_username, register
+from tests.support.proxy import TcpProxy
 from tests.support.server import Databases, LiveServer, service_env
 from tests.support.services import free_port, require_postgres, unique_name
-from tests.support.stores import wait_until
+from tests.support.stores import RedisServer, wait_until
 from tests.support.topologies import MASTER_NAME, RedisClusterNodes, SentinelGroup
 
 # Each test kills a primary and bounds how long the service takes to recover: run alone.
@@ -183,6 +185,43 @@ def test_a_killed_primary_costs_no_500_no_acknowledged_write_and_no_revoked_sess
         print(f"every session served again {served_after:.2f}s after the election")
     finally:
         server.stop()
+
+
+def test_a_failover_behind_one_endpoint_drops_the_connections_to_the_demoted_primary(
+    databases: Databases, tmp_path: Path
+):
+    old, new = RedisServer().start(), RedisServer().start()
+    endpoint = TcpProxy(old.port).start()  # what a DNS name or a managed endpoint is to the service
+    server = start_service(tmp_path, databases, "cache", {"REDIS_URL": endpoint.url()})
+    try:
+        names = [new_username("endpoint") for _ in range(8)]
+        for name in names:
+            assert register(server.url, name).status_code == 201
+        clients = [signed_in(server, name) for name in names]  # many pooled connections to the primary
+        old_primary, new_primary = redis.Redis(port=old.port), redis.Redis(port=new.port)
+        new_primary.replicaof("127.0.0.1", old.port)
+        wait_until(
+            lambda: new_primary.info("replication")["master_link_status"] == "up", 10, "the replica's sync"
+        )
+        # The failover: the replica is promoted, the endpoint moves to it, the old primary is demoted.
+        new_primary.replicaof("NO", "ONE")
+        endpoint.target = ("127.0.0.1", new.port)
+        old_primary.replicaof("127.0.0.1", new.port)
+
+        statuses: list[int] = []
+
+        def every_session_writes() -> bool:
+            answers = [client.put("/session/data/after", json={"value": 1}).status_code for client in clients]
+            statuses.extend(answers)
+            return all(status in (200, 201) for status in answers)
+
+        wait_until(every_session_writes, 10, "every session written again through the moved endpoint")
+        assert set(statuses) <= {200, 201, 503}, set(statuses)
+    finally:
+        server.stop()
+        endpoint.stop()
+        old.stop()
+        new.stop()
 
 
 def test_a_cluster_that_cannot_be_reached_is_503_not_500(databases: Databases, tmp_path: Path):
