@@ -16,14 +16,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-import redis
 
 from tests.support.clients import HeaderClient, new_username, register
 from tests.support.proxy import TcpProxy
 from tests.support.server import Databases, LiveServer, service_env
 from tests.support.services import free_port, require_postgres, unique_name
-from tests.support.stores import RedisServer, wait_until
-from tests.support.topologies import MASTER_NAME, RedisClusterNodes, SentinelGroup
+from tests.support.stores import wait_until
+from tests.support.topologies import MASTER_NAME, RedisClusterNodes, RedisNode, SentinelGroup
 
 # Each test kills a primary and bounds how long the service takes to recover: run alone.
 pytestmark = pytest.mark.serial
@@ -190,7 +189,7 @@ def test_a_killed_primary_costs_no_500_no_acknowledged_write_and_no_revoked_sess
 def test_a_failover_behind_one_endpoint_drops_the_connections_to_the_demoted_primary(
     databases: Databases, tmp_path: Path
 ):
-    old, new = RedisServer().start(), RedisServer().start()
+    old, new = RedisNode(tmp_path, []).start(), RedisNode(tmp_path, []).start()  # a replica writes its RDB
     endpoint = TcpProxy(old.port).start()  # what a DNS name or a managed endpoint is to the service
     server = start_service(tmp_path, databases, "cache", {"REDIS_URL": endpoint.url()})
     try:
@@ -198,7 +197,7 @@ def test_a_failover_behind_one_endpoint_drops_the_connections_to_the_demoted_pri
         for name in names:
             assert register(server.url, name).status_code == 201
         clients = [signed_in(server, name) for name in names]  # many pooled connections to the primary
-        old_primary, new_primary = redis.Redis(port=old.port), redis.Redis(port=new.port)
+        old_primary, new_primary = old.client(), new.client()
         new_primary.replicaof("127.0.0.1", old.port)
         wait_until(
             lambda: new_primary.info("replication")["master_link_status"] == "up", 10, "the replica's sync"
@@ -220,8 +219,8 @@ def test_a_failover_behind_one_endpoint_drops_the_connections_to_the_demoted_pri
     finally:
         server.stop()
         endpoint.stop()
-        old.stop()
-        new.stop()
+        old.kill()
+        new.kill()
 
 
 def test_a_cluster_that_cannot_be_reached_is_503_not_500(databases: Databases, tmp_path: Path):
