@@ -6,25 +6,21 @@ carries the same hash tag (the part between the first ``{`` and the next ``}``, 
 hashes), named after the one identity the keys are about. On a single Redis (or under Sentinel) a hash
 tag is just part of the name: there is one layout, and one code path.
 
-All keys start with ``CACHE_KEY_PREFIX`` (``sessauth``), which may hold no brace. Under it:
+All keys start with ``CACHE_KEY_PREFIX`` (``<p>``, by default ``sessauth``), which may hold no brace:
 
-===================================================  =========================================  =========
-key                                                  what                                       one call
-===================================================  =========================================  =========
-``<p>:1:django.contrib.sessions.cache<session key>``  a ``cache`` engine session (Django's name)    alone
-``<p>:1:django.contrib.sessions.cached_db:<epoch>:``  a ``cached_db`` session's copy               alone
-``<session key>``
-``<p>:1:cache-trust-probe``                          ``cached_db``'s "does Redis answer" probe    alone
-``<p>:snap:{u:<user id>}:user`` (and ``:gen``)        the auth check's copy of a user             one MGET
-``<p>:snap:{u:<user id>}:entry:<entry id>`` (and      the copy of one of the user's registry      with the
-``:gen``)                                            entries                                    user's
-``<p>:loginfail:user:<hash>``, ``...:addr:<net>``,    the throttle's counters (sorted sets)        alone
-``...:reg:addr:<net>``
-===================================================  =========================================  =========
+- ``<p>:1:django.contrib.sessions.cache<session key>``: a ``cache`` engine session (Django's name;
+  every script touches this one key);
+- ``<p>:1:django.contrib.sessions.cached_db:<epoch>:<session key>`` and ``<p>:1:cache-trust-probe``:
+  ``cached_db``'s copies and probe, each read or written alone;
+- ``<p>:snap:{u:<user id>}:user`` and ``<p>:snap:{u:<user id>}:entry:<entry id>``, each with a
+  ``:gen`` counter beside it: the auth check's copies of a user and of one of its registry entries.
+  The entry's copy is filed under its user's tag, so the one ``MGET`` of the auth check and each
+  fill or drop script stay in one slot;
+- ``<p>:loginfail:user:<hash>``, ``<p>:loginfail:addr:<network>``, ``<p>:loginfail:reg:addr:<network>``:
+  the throttle's counters, each reserved by a script of its own (``accounts.throttling``).
 
-The auth check reads a session's registry entry and its user in one ``MGET``: the entry's copy is filed
-under its user's tag, so both copies and their generation counters share a slot. Each throttle counter
-is reserved by a script of its own (``accounts.throttling``), so no call spans two counters.
+Pipelines may span slots (a cluster sends each node its part): the ``cache`` engine reads a session
+and its user's copies in one.
 """
 
 from __future__ import annotations
