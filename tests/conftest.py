@@ -17,12 +17,14 @@ from tests.support.topologies import MASTER_NAME, RedisClusterNodes, SentinelGro
 # on the database it is deployed with.
 ENGINES = ["db-sqlite", "db-postgres", "cache", "cached_db", "file", "signed_cookies"]
 MERGING_ENGINES = ["db-sqlite", "db-postgres", "cache", "cached_db", "file"]
-# TEST_REDIS_TOPOLOGIES=cluster,sentinel adds the engines that keep sessions in Redis on those
-# topologies, started by the tests (tests/support/topologies.py): "cache@cluster", "cached_db@sentinel"...
+# TEST_REDIS_TOPOLOGIES=cluster,sentinel adds every engine once more on each of those topologies,
+# started by the tests (tests/support/topologies.py): "cache@cluster", "file@sentinel"... There
+# file and signed_cookies keep the auth check's copies and the throttle in Redis.
 TOPOLOGIES = [name for name in os.environ.get("TEST_REDIS_TOPOLOGIES", "").split(",") if name]
-TOPOLOGY_ENGINES = [f"{engine}@{topology}" for topology in TOPOLOGIES for engine in ("cache", "cached_db")]
+REDIS_ENGINES = ["cache", "cached_db", "file", "signed_cookies"]
+TOPOLOGY_ENGINES = [f"{engine}@{topology}" for topology in TOPOLOGIES for engine in REDIS_ENGINES]
 ENGINES += TOPOLOGY_ENGINES
-MERGING_ENGINES += TOPOLOGY_ENGINES
+MERGING_ENGINES += [engine for engine in TOPOLOGY_ENGINES if not engine.startswith("signed_cookies")]
 
 
 def engine_name(engine: str) -> str:
@@ -67,7 +69,7 @@ class ServerPool:
             env["DATABASE_URL"] = self.databases.postgres_url()
         else:
             env["DATABASE_URL"] = self.databases.sqlite_url()
-        if name in ("cache", "cached_db"):
+        if name in ("cache", "cached_db") or topology:
             env.update(self.redis_env(topology))
         if name == "file":
             session_dir = self.workdir / unique_name("sessions")

@@ -91,7 +91,7 @@ def test_old_key_is_dead_after_login(client, username, engine):
     before = client.credential
     client.login(username)
     client.replay_with(before)
-    if engine == "signed_cookies":
+    if engine_name(engine) == "signed_cookies":
         # The client holds the data: the old anonymous cookie still carries its own (anonymous) data,
         # but never the login.
         assert client.get("/auth/session").status_code == 401
