@@ -111,7 +111,7 @@ def session_reauthenticate(*, request: HttpRequest, user: Any, password: str) ->
     if request.session_transport == "cookie":  # type: ignore[attr-defined]
         rotate_token(request)
     session_services.registry_entry_rotate(session=request.session, authenticated_at=timezone.now())
-    request.session_entry = registry_entry_get(entry_id=entry_id)  # type: ignore[attr-defined]
+    request.session_entry = registry_entry_get(entry_id=entry_id, user_id=user.pk)  # type: ignore[attr-defined]
     audit_log("reauthenticated", request=request, user_id=user.pk, session_id=entry_id)
 
 

@@ -26,6 +26,7 @@ from typing import Any, Protocol
 from django.conf import settings
 from django.utils import timezone
 
+from api_project import redis_layout
 from api_project.network import address_network
 from sessions_api.models import LoginFailure
 
@@ -41,52 +42,68 @@ class FailureStore(Protocol):
         """Give a reserved attempt back (the login succeeded)."""
 
 
-# Reserve one attempt on all counters in one round trip: drop each counter's entries past the window;
-# when any counter is full, answer the time at which the last of them frees a slot and add nothing
-# (a flood of refused attempts writes nothing); else add this attempt to every counter.
-_RESERVE = """
-local now, window, token = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
-local frees = nil
-for i, key in ipairs(KEYS) do
-  local limit = tonumber(ARGV[3 + i])
-  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
-  if redis.call('ZCARD', key) >= limit then
-    local blocking = redis.call('ZREVRANGE', key, limit - 1, limit - 1, 'WITHSCORES')
-    local at = tonumber(blocking[2]) or now
-    if frees == nil or at > frees then frees = at end
-  end
+# One counter, one key (a Redis Cluster refuses a script over keys in two slots): drop its entries past
+# the window; when it is full, answer the time at which its blocking entry frees a slot and add nothing;
+# else add the attempt, unless ARGV[4] is '' (a check alone).
+_STEP = """
+local now, window, limit, token = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+if redis.call('ZCARD', KEYS[1]) >= limit then
+  local blocking = redis.call('ZREVRANGE', KEYS[1], limit - 1, limit - 1, 'WITHSCORES')
+  return tostring(tonumber(blocking[2]) or now)
 end
-if frees then return tostring(frees) end
-for _, key in ipairs(KEYS) do
-  redis.call('ZADD', key, now, token)
-  redis.call('EXPIRE', key, window)
+if token ~= '' then
+  redis.call('ZADD', KEYS[1], now, token)
+  redis.call('EXPIRE', KEYS[1], window)
 end
 return ''
 """
 
 
 class RedisFailureStore:
+    """Each counter reserved by a call of its own, in order, so that no call spans two hash slots.
+
+    The counters after the first are checked before anything is added: an attempt refused by any
+    counter that is full writes nothing. Only when a counter fills between that check and the
+    reservation (a concurrent attempt) are the reservations already made given back. A Redis error
+    midway keeps them (a 503, and one attempt counted too many): it never fails open.
+    """
+
     def __init__(self) -> None:
         from django_redis import get_redis_connection
 
         self._redis = get_redis_connection("default")
-        self._prefix = settings.CACHES["default"].get("KEY_PREFIX", "") + ":loginfail:"
-        self._reserve = self._redis.register_script(_RESERVE)
+        self._step = self._redis.register_script(_STEP)
 
     def reserve(self, limits: Limits, window: int) -> tuple[Any, int]:
         now = time.time()
         token = f"{now:.6f}:{secrets.token_hex(4)}"
-        keys = [self._prefix + key for key, _ in limits]
-        frees = self._reserve(keys=keys, args=[f"{now:.6f}", window, token, *(limit for _, limit in limits)])
-        if frees:
-            return None, max(1, math.ceil(float(frees) + window - now))
+        counters = [(redis_layout.throttle_key(key), limit) for key, limit in limits]
+        for key, limit in counters[1:]:
+            if frees := self._call(key, now, window, limit, ""):
+                return None, self._wait(frees, window, now)
+        taken: list[str] = []
+        for key, limit in counters:
+            if frees := self._call(key, now, window, limit, token):
+                self._give_back(taken, token)
+                return None, self._wait(frees, window, now)
+            taken.append(key)
         return token, 0
 
     def release(self, limits: Limits, receipt: Any) -> None:
-        with self._redis.pipeline(transaction=False) as pipe:
-            for key, _ in limits:
-                pipe.zrem(self._prefix + key, receipt)
-            pipe.execute()
+        self._give_back([redis_layout.throttle_key(key) for key, _ in limits], receipt)
+
+    def _call(self, key: str, now: float, window: int, limit: int, token: str) -> str:
+        frees = self._step(keys=[key], args=[f"{now:.6f}", window, limit, token])
+        return frees.decode() if isinstance(frees, bytes) else frees
+
+    def _give_back(self, keys: list[str], token: str) -> None:
+        for key in keys:
+            self._redis.zrem(key, token)
+
+    @staticmethod
+    def _wait(frees: str, window: int, now: float) -> int:
+        return max(1, math.ceil(float(frees) + window - now))
 
 
 class DatabaseFailureStore:

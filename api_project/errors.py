@@ -20,12 +20,15 @@ logger = logging.getLogger(__name__)
 
 try:  # django-redis wraps client errors in its own class
     from django_redis.exceptions import ConnectionInterrupted
-    from redis.exceptions import RedisError
+    from redis.exceptions import RedisClusterException, RedisError
 
     STORE_ERRORS: tuple[type[BaseException], ...] = (
         OperationalError,
         InterfaceError,
+        # ClusterDownError, TryAgainError, MovedError, AskError and ReadOnlyError are RedisErrors;
+        # RedisClusterException (no slot covered, the cluster unreachable at start-up) is not.
         RedisError,
+        RedisClusterException,
         ConnectionInterrupted,
         ConnectionError,
         TimeoutError,

@@ -9,9 +9,11 @@ from __future__ import annotations
 import secrets
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import environ
+
+from api_project import redis_topology
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -165,6 +167,20 @@ elif _database["ENGINE"] == "django.db.backends.postgresql":
 
 REDIS_URL = env.str("REDIS_URL", default="")
 REDIS_TIMEOUT_SECONDS = env.float("REDIS_TIMEOUT_SECONDS", default=0.5)
+# The topology (api_project/redis_topology.py): one Redis, Sentinel, or Cluster.
+REDIS_CLUSTER = env.bool("REDIS_CLUSTER", default=False)
+REDIS_SENTINELS = env.list("REDIS_SENTINELS", default=[])
+REDIS_SENTINEL_MASTER = env.str("REDIS_SENTINEL_MASTER", default="")
+try:
+    _location, _topology_options = redis_topology.location_and_options(
+        url=REDIS_URL, cluster=REDIS_CLUSTER, sentinels=REDIS_SENTINELS, master=REDIS_SENTINEL_MASTER
+    )
+    redis_topology.check_key_prefix(env.str("CACHE_KEY_PREFIX", default="sessauth"))
+except redis_topology.TopologyError as exc:
+    fail(str(exc))
+REDIS_URL = _location  # under Sentinel, the master's name: "Redis is configured" wherever code asks
+_pool_kwargs: dict[str, Any] = {"retry_on_timeout": False, "health_check_interval": 30}
+_pool_kwargs.update(_topology_options.pop("CONNECTION_POOL_KWARGS", {}))
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -175,7 +191,8 @@ if REDIS_URL:
                 "CLIENT_CLASS": "django_redis.client.DefaultClient",
                 "SOCKET_CONNECT_TIMEOUT": REDIS_TIMEOUT_SECONDS,
                 "SOCKET_TIMEOUT": REDIS_TIMEOUT_SECONDS,
-                "CONNECTION_POOL_KWARGS": {"retry_on_timeout": False, "health_check_interval": 30},
+                "CONNECTION_POOL_KWARGS": _pool_kwargs,
+                **_topology_options,
             },
         }
     }

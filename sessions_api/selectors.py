@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.base import SessionBase
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -48,17 +49,17 @@ def session_expiry_get(*, session: SessionBase) -> dict[str, Any]:
 
 def session_latest_end(*, session: SessionBase, now: datetime) -> datetime:
     """Return the latest expiry this session may ask for: the absolute end when signed in."""
-    entry = registry_entry_get(entry_id=session.get(REGISTRY_KEY))
+    entry = registry_entry_get(entry_id=session.get(REGISTRY_KEY), user_id=session.get(SESSION_KEY))
     if entry is not None:
         return entry.absolute_expires_at
     return now + timedelta(seconds=settings.SESSION_MAX_AGE)
 
 
-def registry_entry_get(*, entry_id: Any) -> UserSession | None:
-    """Return the registry entry with this id (from the shared cache when it holds it), or None."""
-    if not isinstance(entry_id, str) or not entry_id:
+def registry_entry_get(*, entry_id: Any, user_id: Any) -> UserSession | None:
+    """Return the user's registry entry with this id (from the shared cache when it holds it), or None."""
+    if not isinstance(entry_id, str) or not entry_id or user_id is None:
         return None
-    (data,) = snapshots.get_many([snapshots.entry_request(entry_id)])
+    (data,) = snapshots.get_many([snapshots.entry_request(entry_id, user_id)])
     return snapshots.entry_from(data)
 
 
@@ -89,7 +90,9 @@ def all_sessions_list(*, user_id: int | None = None) -> QuerySet[UserSession]:
 def session_info(*, request: Any) -> dict[str, Any]:
     """Return the contract's ``session`` object for the request's session."""
     session = request.session
-    entry = getattr(request, "session_entry", None) or registry_entry_get(entry_id=session.get(REGISTRY_KEY))
+    entry = getattr(request, "session_entry", None) or registry_entry_get(
+        entry_id=session.get(REGISTRY_KEY), user_id=session.get(SESSION_KEY)
+    )
     return {
         "id": entry.pk if entry is not None else None,
         "engine": settings.SESSION_ENGINE_NAME,

@@ -9,7 +9,7 @@ from importlib import import_module
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
 from django.http import HttpRequest
@@ -136,7 +136,7 @@ def registry_entry_rotate(*, session: SessionBase, **fields: Any) -> None:
         return
     version = new_token_version()
     UserSession.objects.filter(pk=entry_id).update(token_version=version, **fields)
-    snapshots.invalidate(snapshots.ENTRY, entry_id)
+    snapshots.invalidate(snapshots.ENTRY, entry_id, user_id=session.get(SESSION_KEY))
     session[TOKEN_VERSION_KEY] = version
 
 
@@ -161,7 +161,7 @@ def registry_entry_touch(*, entry: UserSession, session: SessionBase) -> None:
     # Redis went away just now. A read must not fail for it: the copy keeps the older activity time,
     # which the auth check decides nothing on, and the next touch after Redis answers drops it.
     with contextlib.suppress(*STORE_ERRORS):
-        snapshots.invalidate(snapshots.ENTRY, entry.pk)
+        snapshots.invalidate(snapshots.ENTRY, entry.pk, user_id=entry.user_id)
 
 
 def registry_entry_delete(*, entry_id: Any) -> int:
@@ -175,7 +175,7 @@ def session_rename(*, user_id: Any, entry_id: str, name: str | None) -> UserSess
     """Name one of the user's sessions (None: no name); return its entry, None when it has none so."""
     if not user_sessions_list(user_id=user_id).filter(pk=entry_id).update(name=name or ""):
         return None
-    snapshots.invalidate(snapshots.ENTRY, entry_id)
+    snapshots.invalidate(snapshots.ENTRY, entry_id, user_id=user_id)
     # Read back without assuming: a revocation may land between the write and this read (then 404).
     return UserSession.objects.filter(pk=entry_id).first()
 

@@ -36,7 +36,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -47,6 +47,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 from django.utils.crypto import salted_hmac
 from redis.exceptions import ConnectionError as RedisConnectionError
 
+from api_project import redis_layout
 from api_project.errors import STORE_ERRORS
 from sessions_api.backends.base import configured_engine
 from sessions_api.models import UserSession
@@ -78,6 +79,15 @@ return 0
 """
 
 Loader = Callable[[], dict[str, Any] | None]
+
+
+class Request(NamedTuple):
+    """One row asked for: its kind and id, the keys of its copy and generation, how to load it."""
+
+    kind: str
+    ident: Any
+    keys: tuple[str, str]
+    load: Loader
 
 
 def enabled() -> bool:
@@ -119,47 +129,43 @@ request_started.connect(_request_started, dispatch_uid="snapshots.request_starte
 
 
 @cache
-def _redis() -> tuple[Any, Any, Any, str]:
+def _redis() -> tuple[Any, Any, Any]:
     from django_redis import get_redis_connection
 
     client = get_redis_connection("default")
-    prefix = settings.CACHES["default"].get("KEY_PREFIX", "") + ":snap:"
-    return client, client.register_script(_FILL), client.register_script(_DROP), prefix
-
-
-def _keys(prefix: str, kind: str, ident: Any) -> tuple[str, str]:
-    return f"{prefix}{kind}:{ident}", f"{prefix}{kind}:{ident}:gen"
+    return client, client.register_script(_FILL), client.register_script(_DROP)
 
 
 Prefetched = dict[tuple[str, str], tuple[Any, Any]]  # (kind, id) -> (copy, generation) as Redis held them
 
 
-def prefetch_prefix() -> str:
-    """Return the key prefix of the copies for a caller that reads them in its own Redis call, or "".
+def available() -> bool:
+    """Tell whether a caller may read copies in its own Redis call: copies are on, Redis lately answered."""
+    return enabled() and not _Breaker.open()
 
-    The ``cache`` session engine reads the session and its two copies in one Lua call (``"kind:id"``
-    and ``"kind:id:gen"`` after this prefix); "" when copies are off or Redis lately failed.
-    """
-    if not enabled() or _Breaker.open():
-        return ""
-    return _redis()[3]
+
+def keys_of(kind: str, ident: Any, user_id: Any) -> tuple[str, str]:
+    """Return the keys of a copy and its generation (an entry's lie in its user's slot)."""
+    if kind == USER:
+        return redis_layout.snapshot_keys(USER, user_id=ident)
+    return redis_layout.snapshot_keys(ENTRY, user_id=user_id, entry_id=ident)
 
 
 def get_many(
-    requests: Sequence[tuple[str, Any, Loader]], prefetched: Prefetched | None = None
+    requests: Sequence[Request], prefetched: Prefetched | None = None
 ) -> list[dict[str, Any] | None]:
     """Return each (kind, id)'s copy, loading (and caching) the missing ones; None where there is no row.
 
     ``prefetched`` holds copies (and their generations) read moments ago with the session, in the same
-    atomic Redis call: when it has every one asked for, this makes no round trip of its own.
+    pipeline: when it has every one asked for, this makes no round trip of its own.
     """
     if not enabled():
-        return [load() for _, _, load in requests]
+        return [request.load() for request in requests]
     if _Breaker.open():  # the database is the truth: go on without the cache
-        return [load() for _, _, load in requests]
-    client, fill, _, prefix = _redis()
-    keys = [key for kind, ident, _ in requests for key in _keys(prefix, kind, ident)]
-    wanted = [(kind, str(ident)) for kind, ident, _ in requests]
+        return [request.load() for request in requests]
+    client, fill, _ = _redis()
+    keys = [key for request in requests for key in request.keys]
+    wanted = [(request.kind, str(request.ident)) for request in requests]
     if prefetched and all(want in prefetched for want in wanted):
         found = [value for want in wanted for value in prefetched[want]]
     else:
@@ -167,14 +173,14 @@ def get_many(
             found = client.mget(keys)
         except STORE_ERRORS as exc:
             _Breaker.trip(exc, "read")
-            return [load() for _, _, load in requests]
+            return [request.load() for request in requests]
     results: list[dict[str, Any] | None] = []
-    for index, (_, _, load) in enumerate(requests):
+    for index, request in enumerate(requests):
         raw, generation = found[2 * index], found[2 * index + 1]
         if raw is not None:
             results.append(None if raw == ABSENT else json.loads(raw))
             continue
-        data = load()
+        data = request.load()
         value = ABSENT if data is None else json.dumps(data, separators=(",", ":"))
         try:
             fill(
@@ -187,12 +193,16 @@ def get_many(
     return results
 
 
-def invalidate(kind: str, ident: Any) -> None:
-    """Drop a copy after a ``QuerySet.update()`` of its row: now, and again when the transaction commits."""
+def invalidate(kind: str, ident: Any, *, user_id: Any) -> None:
+    """Drop a copy after a ``QuerySet.update()`` of its row: now, and again when the transaction commits.
+
+    ``user_id`` is the user the row is (an entry's ``user_id``, a user's own id).
+    """
     if not enabled() or ident is None:
         return
-    _drop(kind, ident)
-    transaction.on_commit(lambda: _drop_after_commit(kind, ident))
+    keys = keys_of(kind, ident, user_id)
+    _drop(keys)
+    transaction.on_commit(lambda: _drop_after_commit(keys))
 
 
 def paused() -> bool:
@@ -200,39 +210,42 @@ def paused() -> bool:
     return enabled() and _Breaker.open()
 
 
-def _drop(kind: str, ident: Any) -> None:
+def _drop(keys: tuple[str, str]) -> None:
     """Drop a copy; raise a store error (a 503) when Redis cannot be told, so the write does not happen."""
     if _Breaker.failed_in_this_request():  # a request waits out one Redis timeout, not two
         raise RedisConnectionError("Redis did not answer earlier in this request")
-    _, _, drop, prefix = _redis()
+    _, _, drop = _redis()
     try:
-        drop(keys=list(_keys(prefix, kind, ident)), args=[GENERATION_TIMEOUT])
+        drop(keys=list(keys), args=[GENERATION_TIMEOUT])
     except STORE_ERRORS as exc:
         _Breaker.trip(exc, "drop")
         raise
 
 
-def _drop_after_commit(kind: str, ident: Any) -> None:
+def _drop_after_commit(keys: tuple[str, str]) -> None:
     try:
-        _drop(kind, ident)
+        _drop(keys)
     except STORE_ERRORS as exc:  # the first drop succeeded; only a fill raced in between can remain
-        logger.error(
-            "snapshot cache unavailable after commit (%s %s): %s", kind, ident, exc.__class__.__name__
-        )
+        logger.error("snapshot cache unavailable after commit (%s): %s", keys[0], exc.__class__.__name__)
 
 
 # --- the auth check's two rows -------------------------------------------------------------------
 
 
-def entry_request(entry_id: str) -> tuple[str, str, Loader]:
+def entry_request(entry_id: str, user_id: Any) -> Request:
+    """Ask for a registry entry among the user's own: another user's entry reads as none."""
+
     def load() -> dict[str, Any] | None:
         entry = row_by_pk(UserSession, entry_id)
-        return dump_instance(entry) if entry is not None else None
+        # Its copy lies under the user's tag, where only drops for that user reach it.
+        if entry is None or str(entry.user_id) != str(user_id):
+            return None
+        return dump_instance(entry)
 
-    return ENTRY, entry_id, load
+    return Request(ENTRY, entry_id, keys_of(ENTRY, entry_id, user_id), load)
 
 
-def user_request(user_id: Any) -> tuple[str, Any, Loader]:
+def user_request(user_id: Any) -> Request:
     def load() -> dict[str, Any] | None:
         try:
             user = row_by_pk(get_user_model(), user_id)
@@ -246,7 +259,7 @@ def user_request(user_id: Any) -> tuple[str, Any, Loader]:
             "_key_id": _key_id(),
         }
 
-    return USER, user_id, load
+    return Request(USER, user_id, keys_of(USER, user_id, user_id), load)
 
 
 def auth_rows(*, entry_id: str, user_id: Any, prefetched: Prefetched | None = None) -> tuple[Any, Any]:
@@ -254,7 +267,7 @@ def auth_rows(*, entry_id: str, user_id: Any, prefetched: Prefetched | None = No
 
     One Redis round trip when both are cached, none when ``prefetched`` holds both.
     """
-    entry, user = get_many([entry_request(entry_id), user_request(user_id)], prefetched)
+    entry, user = get_many([entry_request(entry_id, user_id), user_request(user_id)], prefetched)
     return entry_from(entry), user_from(user)
 
 
@@ -291,6 +304,14 @@ def _key_id() -> str:
 # --- invalidation on every write -----------------------------------------------------------------
 
 
+def _keys_of_row(sender: Any, instance: Any, update_fields: Any) -> tuple[str, str] | None:
+    """Return the keys of the copy a write to this row changes, or None (nothing cached changes)."""
+    kind = _kind_of(sender, instance, update_fields)
+    if kind is None:
+        return None
+    return keys_of(kind, instance.pk, instance.user_id if kind == ENTRY else instance.pk)
+
+
 def _kind_of(sender: Any, instance: Any, update_fields: Any) -> str | None:
     """Return which copy a write to this row changes, or None (last_login-only saves, other models)."""
     if sender is UserSession:
@@ -301,16 +322,15 @@ def _kind_of(sender: Any, instance: Any, update_fields: Any) -> str | None:
 
 
 def _before_write(sender: Any, instance: Any, update_fields: Any = None, **kwargs: Any) -> None:
-    kind = None if instance._state.adding else _kind_of(sender, instance, update_fields)
-    if kind is not None and enabled():
-        _drop(kind, instance.pk)  # raises with Redis down: the write does not happen
+    keys = None if instance._state.adding else _keys_of_row(sender, instance, update_fields)
+    if keys is not None and enabled():
+        _drop(keys)  # raises with Redis down: the write does not happen
 
 
 def _after_write(sender: Any, instance: Any, update_fields: Any = None, **kwargs: Any) -> None:
-    kind = None if kwargs.get("created") else _kind_of(sender, instance, update_fields)
-    if kind is not None and enabled():
-        pk = instance.pk
-        transaction.on_commit(lambda: _drop_after_commit(kind, pk))
+    keys = None if kwargs.get("created") else _keys_of_row(sender, instance, update_fields)
+    if keys is not None and enabled():
+        transaction.on_commit(lambda: _drop_after_commit(keys))
 
 
 # Only these two models: a delete receiver on every model would cost every other model its fast delete.

@@ -12,6 +12,7 @@ from tests.support.clients import PASSWORD, Client, CookieClient, HeaderClient, 
 from tests.support.pgbouncer import PgBouncer, set_statement_timeout
 from tests.support.server import Databases, LiveServer, service_env
 from tests.support.services import REDIS_URL, require_postgres, require_redis, unique_name
+from tests.support.topologies import MASTER_NAME, RedisClusterNodes, SentinelGroup
 
 # The six configurations every black-box test runs on: db on both databases, and each other engine
 # on the database it is deployed with.
@@ -20,6 +21,19 @@ MERGING_ENGINES = ["db-sqlite", "db-postgres", "cache", "cached_db", "file"]
 # The engines on PostgreSQL again, through PgBouncer in transaction mode: only for the tests marked
 # ``pgbouncer`` (row locks, revocation, login and its throttle, the statement timeout).
 POOLED_ENGINES = ["db-pgbouncer", "cached_db-pgbouncer"]
+# TEST_REDIS_TOPOLOGIES=cluster,sentinel adds every engine once more on each of those topologies,
+# started by the tests (tests/support/topologies.py): "cache@cluster", "file@sentinel"... There
+# file and signed_cookies keep the auth check's copies and the throttle in Redis.
+TOPOLOGIES = [name for name in os.environ.get("TEST_REDIS_TOPOLOGIES", "").split(",") if name]
+REDIS_ENGINES = ["cache", "cached_db", "file", "signed_cookies"]
+TOPOLOGY_ENGINES = [f"{engine}@{topology}" for topology in TOPOLOGIES for engine in REDIS_ENGINES]
+ENGINES += TOPOLOGY_ENGINES
+MERGING_ENGINES += [engine for engine in TOPOLOGY_ENGINES if not engine.startswith("signed_cookies")]
+
+
+def engine_name(engine: str) -> str:
+    """Return the SESSION_ENGINE of a configuration ("cache@cluster" -> "cache")."""
+    return engine.split("@")[0].split("-")[0]
 
 
 class ServerPool:
@@ -30,10 +44,30 @@ class ServerPool:
         self.workdir = workdir
         self.pgbouncer = pgbouncer
         self.servers: dict[tuple[str, tuple[tuple[str, str], ...]], LiveServer] = {}
+        self.topologies: dict[str, RedisClusterNodes | SentinelGroup] = {}
+
+    def redis_env(self, topology: str) -> dict[str, str]:
+        """Return the settings that point the service at one Redis or at a topology of ours.
+
+        A topology is started on first use, once per test process, and stopped with the servers.
+        """
+        if topology == "cluster":
+            cluster = self.topologies.get(topology) or RedisClusterNodes(self.workdir).start()
+            self.topologies[topology] = cluster
+            assert isinstance(cluster, RedisClusterNodes)
+            return {"REDIS_CLUSTER": "1", "REDIS_URL": cluster.url}
+        if topology == "sentinel":
+            group = self.topologies.get(topology) or SentinelGroup(self.workdir).start()
+            self.topologies[topology] = group
+            assert isinstance(group, SentinelGroup)
+            return {"REDIS_SENTINELS": group.sentinels_setting, "REDIS_SENTINEL_MASTER": MASTER_NAME}
+        require_redis()
+        return {"REDIS_URL": REDIS_URL}
 
     def engine_env(self, engine: str, statement_timeout_ms: str = "5000") -> dict[str, str]:
         """Return the environment that selects an engine and its stores, skipping when a store is down."""
-        name = engine.split("-")[0]
+        name, _, topology = engine.partition("@")
+        name = engine_name(name)
         env = {"SESSION_ENGINE": name, "CACHE_KEY_PREFIX": unique_name("t")}
         if engine in POOLED_ENGINES:
             env.update(self.pooled_env(statement_timeout_ms))
@@ -42,9 +76,8 @@ class ServerPool:
             env["DATABASE_URL"] = self.databases.postgres_url()
         else:
             env["DATABASE_URL"] = self.databases.sqlite_url()
-        if name in ("cache", "cached_db"):
-            require_redis()
-            env["REDIS_URL"] = REDIS_URL
+        if name in ("cache", "cached_db") or topology:
+            env.update(self.redis_env(topology))
         if name == "file":
             session_dir = self.workdir / unique_name("sessions")
             session_dir.mkdir()
@@ -78,6 +111,8 @@ class ServerPool:
     def stop_all(self) -> None:
         for server in self.servers.values():
             server.stop()
+        for topology in self.topologies.values():
+            topology.stop()
 
 
 @pytest.fixture(scope="session")
