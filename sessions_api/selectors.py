@@ -80,6 +80,28 @@ def user_sessions_list(*, user_id: Any) -> QuerySet[UserSession]:
     )
 
 
+# The registry's columns a session list shows. Lists read them as rows, not model instances: building
+# a hundred instances (and loading columns no row shows) was a fifth of a 100-session list's time.
+ROW_COLUMNS = (
+    "id",
+    "user_id",
+    "transport",
+    "created_at",
+    "authenticated_at",
+    "last_activity",
+    "expires_at",
+    "ip",
+    "user_agent",
+    "name",
+    "new_device",
+)
+
+
+def session_rows(sessions: QuerySet[UserSession]) -> QuerySet[Any]:
+    """Return the sessions as the rows a list shows: named tuples of ``ROW_COLUMNS``."""
+    return sessions.values_list(*ROW_COLUMNS, named=True)
+
+
 def all_sessions_list(*, user_id: int | None = None) -> QuerySet[UserSession]:
     sessions = UserSession.objects.filter(expires_at__gt=timezone.now())
     if user_id is not None:

@@ -145,13 +145,13 @@ class UserSessionSerializer(serializers.Serializer):
     )
 
     def get_current(self, entry: Any) -> bool:
-        return entry.pk == self.context.get("current_id")
+        return entry.id == self.context.get("current_id")
 
     def to_representation(self, entry: Any) -> dict[str, Any]:
         # What the fields above give, datetimes formatted by DRF's own field, without walking eight
         # fields per row: that walk was most of a 100-session list's time. The schema still uses them.
         return {
-            "id": str(entry.pk),
+            "id": str(entry.id),
             "current": self.get_current(entry),
             "transport": str(entry.transport),
             "created_at": self._datetime(entry.created_at),

@@ -237,7 +237,7 @@ class UserSessionsView(ApiView):
         responses={200: serializers.UserSessionListSerializer, **errors(401)},
     )
     def get(self, request: Request) -> Response:
-        sessions = selectors.user_sessions_list(user_id=request.user.pk)
+        sessions = selectors.session_rows(selectors.user_sessions_list(user_id=request.user.pk))
         context = {"current_id": request.session.get(selectors.REGISTRY_KEY)}
         return Response(
             {"sessions": serializers.UserSessionSerializer(sessions, many=True, context=context).data}
@@ -380,7 +380,9 @@ class StaffSessionsView(ApiView):
         query.is_valid(raise_exception=True)
         paginator = StaffSessionPagination()
         page = paginator.paginate_queryset(
-            selectors.all_sessions_list(user_id=query.validated_data.get("user")), request, view=self
+            selectors.session_rows(selectors.all_sessions_list(user_id=query.validated_data.get("user"))),
+            request,
+            view=self,
         )
         context = {"current_id": request.session.get(selectors.REGISTRY_KEY)}
         return Response(
