@@ -91,10 +91,7 @@ def one_hash_ms(env: dict[str, str]) -> float:
 def run_ours(engine: str, args: argparse.Namespace, database: str) -> dict[str, dict[str, Any]]:
     prefix = f"bench{int(time.time())}"
     env = common.service_env(engine, database, prefix)
-    command = [
-        str(common.VENV_BIN / part) if i == 0 else part for i, part in enumerate(common.SERVERS[args.server])
-    ]
-    command = [part.replace("{workers}", str(args.workers)) for part in command]
+    command = common.server_command(args.server, args.workers)
     results: dict[str, dict[str, Any]] = {}
     with common.Server(command, env, common.ROOT, probe="/api/v1/health") as server:
         port, base = server.port, f"http://127.0.0.1:{server.port}"
@@ -166,14 +163,8 @@ def run_stock(engine: str, args: argparse.Namespace, conn_max_age: int = 60) -> 
         "BENCH_CONN_MAX_AGE": str(conn_max_age),
         "PATH": "/usr/bin:/bin",
     }
-    command = [
-        str(common.STOCK_VENV / "bin" / "gunicorn"),
-        "--workers",
-        str(args.workers),
-        "--worker-class",
-        "sync",
-    ]
-    command += ["--bind", "127.0.0.1:{port}", "--log-level", "warning", "benchproj.wsgi:application"]
+    command = common.server_command(args.server, args.workers, venv_bin=common.STOCK_VENV / "bin")
+    command = [part.replace("api_project.wsgi", "benchproj.wsgi") for part in command]
     results: dict[str, dict[str, Any]] = {}
     with common.Server(command, env, common.SHARED_BENCH / "baseline", probe="/bare/") as server:
         base, load = f"http://127.0.0.1:{server.port}", args.load
@@ -190,26 +181,24 @@ def run_stock(engine: str, args: argparse.Namespace, conn_max_age: int = 60) -> 
 
 
 def run_raw(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
-    command = [
-        str(common.STOCK_VENV / "bin" / "gunicorn"),
-        "--workers",
-        str(args.workers),
-        "--worker-class",
-        "sync",
-    ]
-    command += ["--bind", "127.0.0.1:{port}", "--log-level", "warning", "raw_wsgi:application"]
+    command = common.server_command(args.server, args.workers, venv_bin=common.STOCK_VENV / "bin")
+    command = [part.replace("api_project.wsgi", "raw_wsgi") for part in command]
     env = {"PATH": "/usr/bin:/bin"}
     with common.Server(command, env, common.SHARED_BENCH, probe="/") as server:
         return {"raw": common.wrk(args.load, f"http://127.0.0.1:{server.port}/")}
 
 
-def ensure_stock() -> bool:
+def ensure_stock(args: argparse.Namespace) -> bool:
     """Return whether the stock baseline can run, setting it up once if its venv is missing."""
     if not (common.SHARED_BENCH / "baseline").is_dir():
         print(f"no stock baseline at {common.SHARED_BENCH}: measuring the service alone", flush=True)
         return False
     if not (common.STOCK_VENV / "bin" / "gunicorn").exists():
         subprocess.run(["bash", str(common.SHARED_BENCH / "setup.sh")], check=True)
+    # Like with like: the baseline runs under the same server as the service, which it may lack.
+    executable = common.SERVERS[args.server][0]
+    if not (common.STOCK_VENV / "bin" / executable).exists():
+        subprocess.run([str(common.STOCK_VENV / "bin" / "pip"), "install", "-q", executable], check=True)
     return True
 
 
@@ -217,7 +206,7 @@ def main() -> None:
     args = parse_args()
     common.ensure_wrk()
     (common.ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
-    stock = args.stock and ensure_stock()
+    stock = args.stock and ensure_stock(args)
     database = "sessauth_bench"
     prepare_database(database)
     runs: dict[str, list[dict[str, dict[str, Any]]]] = {}
@@ -295,7 +284,12 @@ def parse_args() -> argparse.Namespace:
         "--engines", default="cache,db", help=f"comma list, or 'all' ({','.join(OURS_ENGINES)})"
     )
     parser.add_argument("--repeat", type=int, default=4, help="interleaved rounds; figures are their medians")
-    parser.add_argument("--server", default="granian", choices=sorted(common.SERVERS))
+    parser.add_argument(
+        "--server",
+        default=common.IMAGE_SERVER,
+        choices=sorted(common.SERVERS),
+        help="one HTTP server for the service, the stock baseline and the raw app (default: the image's)",
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--duration", default="10s")
     parser.add_argument("--warmup", default="2s")

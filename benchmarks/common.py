@@ -112,10 +112,14 @@ SERVERS = {
 }  # fmt: skip
 
 
-def server_command(name: str, workers: int) -> list[str]:
+# What the image runs (deploy/gunicorn.conf.py: gunicorn, gthread workers of 4 threads).
+IMAGE_SERVER = "gunicorn-gthread"
+
+
+def server_command(name: str, workers: int, venv_bin: Path = VENV_BIN) -> list[str]:
     """Return the command line that serves the API with this server and number of workers."""
     executable, *rest = SERVERS[name]
-    return [str(VENV_BIN / executable), *(part.replace("{workers}", str(workers)) for part in rest)]
+    return [str(venv_bin / executable), *(part.replace("{workers}", str(workers)) for part in rest)]
 
 
 RUNNING: list[subprocess.Popen[bytes]] = []  # the server being measured (its PID is its group's)
