@@ -28,7 +28,7 @@ SESSIONS = 100
 
 def run_inside(requests: int) -> None:
     """Log in 100 times (five User-Agents), then list the sessions ``requests`` times after a warm-up."""
-    database = "sessauth_list_cost"
+    database = f"sessauth_list_cost_{os.getpid()}"  # several runs may share the server
     pg_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
     pg_admin(f'CREATE DATABASE "{database}"')
     os.environ.update(
@@ -73,6 +73,10 @@ def run_inside(requests: int) -> None:
         response = client.get("/api/v1/sessions")
         if response.status_code != 200 or len(response.json()["sessions"]) != SESSIONS:
             raise SystemExit(f"list: {response.status_code} {response.content[:200]!r}")
+    from django.db import connections
+
+    connections.close_all()
+    pg_admin(f'DROP DATABASE "{database}" WITH (FORCE)')
 
 
 def instructions(requests: int) -> int:
