@@ -34,7 +34,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from typing import Any, NamedTuple
 
@@ -72,11 +72,13 @@ return 0
 """
 # Drop KEYS[1] and bump its generation KEYS[2], so that no fill begun before this lands after it.
 _DROP = """
-redis.call('INCR', KEYS[2])
-redis.call('EXPIRE', KEYS[2], ARGV[1])
-redis.call('DEL', KEYS[1])
+for i = 1, #KEYS, 2 do
+  redis.call('INCR', KEYS[i + 1])
+  redis.call('EXPIRE', KEYS[i + 1], ARGV[1])
+  redis.call('DEL', KEYS[i])
+end
 return 0
-"""
+"""  # KEYS: copy, generation, copy, generation, ... (all in one hash slot)
 
 Loader = Callable[[], dict[str, Any] | None]
 
@@ -205,13 +207,32 @@ def invalidate(kind: str, ident: Any, *, user_id: Any) -> None:
     transaction.on_commit(lambda: _drop_after_commit(keys))
 
 
+def invalidate_entries(entries: Iterable[tuple[str, Any]]) -> None:
+    """Drop the copies of many registry entries, given as (entry id, user id), before a write that
+    bypasses the model's signals: now and after the commit, one Redis call per user each time."""
+    if not enabled():
+        return
+    by_user: dict[str, list[str]] = {}
+    for entry_id, user_id in entries:
+        by_user.setdefault(str(user_id), []).extend(keys_of(ENTRY, entry_id, user_id))
+    for keys in by_user.values():  # a user's copies share its hash slot: one call each
+        _drop(keys)
+
+    def after_commit() -> None:
+        for keys in by_user.values():
+            _drop_after_commit(keys)
+
+    transaction.on_commit(after_commit)
+
+
 def paused() -> bool:
     """Tell whether this process has lately failed to reach Redis (and reads the database alone)."""
     return enabled() and _Breaker.open()
 
 
-def _drop(keys: tuple[str, str]) -> None:
-    """Drop a copy; raise a store error (a 503) when Redis cannot be told, so the write does not happen."""
+def _drop(keys: Sequence[str]) -> None:
+    """Drop copies (keys: copy, generation, ...; one hash slot); raise a store error (a 503) when Redis
+    cannot be told, so the write does not happen."""
     if _Breaker.failed_in_this_request():  # a request waits out one Redis timeout, not two
         raise RedisConnectionError("Redis did not answer earlier in this request")
     _, _, drop = _redis()
@@ -222,7 +243,7 @@ def _drop(keys: tuple[str, str]) -> None:
         raise
 
 
-def _drop_after_commit(keys: tuple[str, str]) -> None:
+def _drop_after_commit(keys: Sequence[str]) -> None:
     try:
         _drop(keys)
     except STORE_ERRORS as exc:  # the first drop succeeded; only a fill raced in between can remain
