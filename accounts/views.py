@@ -30,6 +30,14 @@ from sessions_api.selectors import session_info
 TAG = ["auth"]
 
 
+def user_and_session(request: Request) -> dict[str, Any]:
+    """Return the signed-in user and the current session, as "who am I" shows them."""
+    return {
+        "user": serializers.UserSerializer(request.user).data,
+        "session": session_info(request=request._request),
+    }
+
+
 class CsrfView(ApiView):
     authentication_classes = []
 
@@ -136,12 +144,7 @@ class SessionView(ApiView):
         responses={200: serializers.SessionOutputSerializer, **errors(401)},
     )
     def get(self, request: Request) -> Response:
-        return Response(
-            {
-                "user": serializers.UserSerializer(request.user).data,
-                "session": session_info(request=request._request),
-            }
-        )
+        return Response(user_and_session(request))
 
 
 class ReauthenticateView(ApiView):
@@ -178,12 +181,7 @@ class ReauthenticateView(ApiView):
         services.session_reauthenticate(
             request=request._request, user=request.user, password=serializer.validated_data["password"]
         )
-        return Response(
-            {
-                "user": serializers.UserSerializer(request.user).data,
-                "session": session_info(request=request._request),
-            }
-        )
+        return Response(user_and_session(request))
 
 
 class PasswordView(ApiView):
