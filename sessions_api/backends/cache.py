@@ -9,10 +9,11 @@ Every script touches the session's own key only, so a Redis Cluster serves it li
 (``api_project.redis_layout``). The auth check's two copies (``sessions_api.snapshots``) lie in the
 user's slot, not the session's, and which user that is shows only once the session is read. So each
 process remembers, per session key, the registry entry and user it last saw in it (``_HINTS``), and
-reads the session and those copies in one pipeline: a signed-in request costs one round trip (to one
-node, or to two at once in a cluster). The hint only says which copies to fetch: the auth check takes
-the ids from the session itself and uses the prefetched copies only when they are the ones it needs,
-so a stale or missing hint costs a round trip, never a wrong answer.
+reads the session and those copies in one MGET (on a cluster, one pipeline of GETs): a signed-in
+request costs one round trip (to one node, or to two at once in a cluster). The hint only says which
+copies to fetch: the auth check takes the ids from the session itself and uses the prefetched copies
+only when they are the ones it needs, so a stale or missing hint costs a round trip, never a wrong
+answer.
 """
 
 from __future__ import annotations
@@ -79,10 +80,13 @@ class SessionStore(MergingSessionMixin, cache.SessionStore):
             *snapshots.keys_of(snapshots.ENTRY, entry_id, user_id),
             *snapshots.keys_of(snapshots.USER, user_id, user_id),
         ]
-        with redis.pipeline(transaction=False) as pipe:
-            for name in [key, *keys]:  # GETs, not an MGET: a cluster's pipeline refuses MGET
-                pipe.get(name)
-            found, *copies = pipe.execute(raise_on_error=False)
+        if settings.REDIS_CLUSTER:  # the keys lie in two slots: GETs, each to its node, in one pipeline
+            with redis.pipeline(transaction=False) as pipe:
+                for name in [key, *keys]:
+                    pipe.get(name)
+                found, *copies = pipe.execute(raise_on_error=False)
+        else:  # one Redis: one command, a fifth of the pipeline's client-side cost
+            found, *copies = redis.mget([key, *keys])
         if isinstance(found, Exception):
             raise found
         if not any(isinstance(copy, Exception) for copy in copies):  # else the auth check reads them
