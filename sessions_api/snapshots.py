@@ -202,9 +202,7 @@ def invalidate(kind: str, ident: Any, *, user_id: Any) -> None:
     """
     if not enabled() or ident is None:
         return
-    keys = keys_of(kind, ident, user_id)
-    _drop(keys)
-    transaction.on_commit(lambda: _drop_after_commit(keys))
+    _drop_now_and_after_commit([keys_of(kind, ident, user_id)])
 
 
 def invalidate_entries(entries: Iterable[tuple[str, Any]]) -> None:
@@ -213,13 +211,21 @@ def invalidate_entries(entries: Iterable[tuple[str, Any]]) -> None:
     if not enabled():
         return
     by_user: dict[str, list[str]] = {}
-    for entry_id, user_id in entries:
+    for entry_id, user_id in entries:  # a user's copies share its hash slot: one call each
         by_user.setdefault(str(user_id), []).extend(keys_of(ENTRY, entry_id, user_id))
-    for keys in by_user.values():  # a user's copies share its hash slot: one call each
+    _drop_now_and_after_commit(list(by_user.values()))
+
+
+def _drop_now_and_after_commit(key_groups: list[Sequence[str]]) -> None:
+    """Drop each group of copies (one Redis call each) now, and again once the transaction commits.
+
+    The second drop removes a copy that a reader filled from the row before the write committed.
+    """
+    for keys in key_groups:
         _drop(keys)
 
     def after_commit() -> None:
-        for keys in by_user.values():
+        for keys in key_groups:
             _drop_after_commit(keys)
 
     transaction.on_commit(after_commit)
