@@ -8,6 +8,8 @@ from django.conf import settings
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 
+USER_AGENT_MAX = 512  # what the registry keeps of a User-Agent
+
 
 def new_token_version() -> str:
     """Return a random version for a registry entry's tokens (see ``UserSession.token_version``)."""
@@ -37,7 +39,7 @@ class UserSession(models.Model):
         help_text="When its user last proved the password for it: at login, and at each reauthentication."
     )
     ip = models.GenericIPAddressField(null=True, blank=True)
-    user_agent = models.CharField(max_length=512, blank=True)
+    user_agent = models.CharField(max_length=USER_AGENT_MAX, blank=True)
     name = models.CharField(
         max_length=64, blank=True, db_default="", help_text="Given by its user; blank until."
     )

@@ -21,7 +21,7 @@ from api_project.network import client_address, recorded_address
 from sessions_api import snapshots
 from sessions_api.backends.base import engine_of
 from sessions_api.devices import Device
-from sessions_api.models import KnownDevice, LoginFailure, UserSession, new_token_version
+from sessions_api.models import USER_AGENT_MAX, KnownDevice, LoginFailure, UserSession, new_token_version
 from sessions_api.selectors import (
     REGISTRY_KEY,
     TOKEN_VERSION_KEY,
@@ -82,6 +82,11 @@ def session_expiry_set(*, session: SessionBase, value: int | datetime | None) ->
 # --- The registry ---------------------------------------------------------------------------
 
 
+def recorded_user_agent(request: HttpRequest) -> str:
+    """Return the request's User-Agent as the registry keeps it (what its rows' devices are read from)."""
+    return request.headers.get("User-Agent", "")[:USER_AGENT_MAX]
+
+
 def device_login_record(*, user: Any, device: Device) -> tuple[bool, bool]:
     """Record a login of the user from this device; return whether it is new, and whether it is the first.
 
@@ -115,7 +120,7 @@ def registry_entry_create(*, request: HttpRequest, user: Any, new_device: bool =
         expires_at=request.session.get_expiry_date(),
         absolute_expires_at=now + timedelta(seconds=settings.SESSION_ABSOLUTE_AGE),
         ip=recorded_address(client_address(request)),
-        user_agent=request.headers.get("User-Agent", "")[:512],
+        user_agent=recorded_user_agent(request),
         token_version=new_token_version(),
         new_device=new_device,
     )

@@ -28,7 +28,7 @@ no device before: the first login after registration, which an operator may not 
 def register_session(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if request is None or not hasattr(request, "session"):
         return
-    device = device_of(request.headers.get("User-Agent", ""))
+    device = device_of(services.recorded_user_agent(request))  # the same device its row will show
     new, first = services.device_login_record(user=user, device=device)
     entry = services.registry_entry_create(request=request, user=user, new_device=new)
     if new:
