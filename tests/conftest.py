@@ -183,6 +183,14 @@ def make_client(server: LiveServer, transport: str) -> Client:
     return CookieClient(server.url) if transport == "cookie" else HeaderClient(server.url)
 
 
+def signed_in_client(server: LiveServer, transport: str, username: str) -> Client:
+    """A new client of this transport, logged in as ``username`` (password: PASSWORD)."""
+    client = make_client(server, transport)
+    response = client.login(username)
+    assert response.status_code == 200, response.text
+    return client
+
+
 @pytest.fixture
 def client(server: LiveServer, transport: str) -> Iterator[Client]:
     """An anonymous client of the transport of this run."""
@@ -241,8 +249,7 @@ def signed_in(client: Client, username: str) -> Client:
 @pytest.fixture
 def second_device(server: LiveServer, transport: str, username: str) -> Iterator[Client]:
     """Another client of the same user, logged in separately."""
-    other = make_client(server, transport)
-    assert other.login(username).status_code == 200
+    other = signed_in_client(server, transport, username)
     yield other
     other.close()
 

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests.accounts.test_audit import audit_lines
-from tests.conftest import ServerPool, make_client
+from tests.conftest import ServerPool, make_client, signed_in_client
 from tests.support.clients import PASSWORD, Client, CookieClient, make_staff, new_username, register
 from tests.support.server import LiveServer
 
@@ -23,12 +23,6 @@ def step_up_server(engine: str, server_pool: ServerPool) -> Iterator[LiveServer]
     """The engine of this run, where a password proof is recent for two seconds only."""
     yield server_pool.get(engine, **STEP_UP)
     server_pool.release(engine, **STEP_UP)
-
-
-def signed_in_as(server: LiveServer, transport: str, name: str) -> Client:
-    client = make_client(server, transport)
-    assert client.login(name).status_code == 200
-    return client
 
 
 def session_of(client: Client) -> dict:
@@ -70,8 +64,8 @@ def test_a_stale_proof_revokes_nothing_until_the_password_is_proved_again(step_u
     name = new_username("stepup")
     register(step_up_server.url, name)
     device, other = (
-        signed_in_as(step_up_server, transport, name),
-        signed_in_as(step_up_server, transport, name),
+        signed_in_client(step_up_server, transport, name),
+        signed_in_client(step_up_server, transport, name),
     )
     assert device.put("/session/data/cart", json={"value": [1, 2]}).status_code in (200, 201)
     before, other_id = session_of(device), session_of(other)["id"]
@@ -128,7 +122,7 @@ def test_reauthentication_rotates_the_csrf_token(server, username):
 def test_a_password_change_is_a_proof_too(step_up_server, transport):
     name = new_username("stepup")
     register(step_up_server.url, name)
-    device = signed_in_as(step_up_server, transport, name)
+    device = signed_in_client(step_up_server, transport, name)
     wait_until_stale(device)
     changed = device.post(
         "/auth/password", json={"current_password": PASSWORD, "new_password": "Fresh-proof-55"}
@@ -165,9 +159,9 @@ def test_reauthentication_needs_a_signed_in_session(client):
 def test_staff_revocations_need_a_recent_proof_too(step_up_server, transport):
     victim = new_username("victim")
     register(step_up_server.url, victim)
-    target = signed_in_as(step_up_server, transport, victim)
+    target = signed_in_client(step_up_server, transport, victim)
     target_session = session_of(target)
-    staff = signed_in_as(step_up_server, transport, make_staff(step_up_server))
+    staff = signed_in_client(step_up_server, transport, make_staff(step_up_server))
     user_id = target.get("/auth/session").json()["user"]["id"]
     wait_until_stale(staff)
     assert_reauthentication_required(staff.delete(f"/admin/users/{user_id}/sessions"))
@@ -186,7 +180,7 @@ def test_step_up_switched_off_counts_every_session_privileged(server_pool):
     server = server_pool.get("db-sqlite", REAUTH_MAX_AGE="0")
     name = new_username("stepoff")
     register(server.url, name)
-    device = signed_in_as(server, "header", name)
+    device = signed_in_client(server, "header", name)
     session = session_of(device)
     assert moment(session["privileged_until"]) - moment(session["authenticated_at"]) > timedelta(days=29)
     assert device.post("/sessions/revoke-others").status_code == 200

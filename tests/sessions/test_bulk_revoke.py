@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import make_client
+from tests.conftest import signed_in_client
 from tests.support.clients import make_staff, new_username, register
 
 
 @pytest.fixture
 def staff(server, transport):
-    client = make_client(server, transport)
-    assert client.login(make_staff(server)).status_code == 200
+    client = signed_in_client(server, transport, make_staff(server))
     yield client
     client.close()
 
@@ -19,10 +18,7 @@ def staff(server, transport):
 def signed_in_user(server, transport, sessions: int = 1):
     name = new_username("bulk")
     register(server.url, name)
-    clients = [make_client(server, transport) for _ in range(sessions)]
-    for client in clients:
-        assert client.login(name).status_code == 200
-    return clients
+    return [signed_in_client(server, transport, name) for _ in range(sessions)]
 
 
 def session_id(client) -> str:
