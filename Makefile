@@ -85,7 +85,7 @@ schema: $(STAMP)
 
 # The clients generated from openapi.yaml (clients/, README "Client SDKs"); tests fail when they drift.
 clients: schema
-	cd clients/typescript && npm ci --no-audit --no-fund && npm run generate && npm run build
+	cd clients/typescript && npm ci --no-audit --no-fund && npm run generate && npm run build && npm run spa
 
 check-deploy: $(STAMP)
 	SECRET_KEY=$(THROWAWAY_KEY) DEBUG=0 \

@@ -1,61 +1,18 @@
-// The demo SPA: every call to the API goes through api() below. Three rules make a cross-origin SPA work
-// with a session-cookie API:
+// The demo SPA: every call to the API goes through the TypeScript client (clients/typescript, copied
+// into sdk/ and imported through the page's import map) on its cookie transport, which keeps the three
+// rules a cross-origin SPA must follow with a session-cookie API:
 //   1. fetch(..., {credentials: "include"}), so the browser sends and keeps the API's cookies;
-//   2. every unsafe request (POST, PUT, DELETE) carries the CSRF token in the X-CSRFToken header, taken
-//      from the body of GET /auth/csrf (this page never reads cookies: the session cookie is HttpOnly,
-//      and on a real deployment the API's cookies belong to another host);
-//   3. login rotates the CSRF token, so fetch a new one right after logging in (and after reauthenticating).
-// Revoking sessions needs a recent password proof (step-up): withStepUp() below asks for the password
-// when the API answers 403 reauthentication_required, proves it, and retries once.
-"use strict";
+//   2. every unsafe request (POST, PUT, PATCH, DELETE) carries the CSRF token in the X-CSRFToken header,
+//      taken from the body of GET /auth/csrf (this page never reads cookies: the session cookie is
+//      HttpOnly, and on a real deployment the API's cookies belong to another host);
+//   3. login and reauthentication rotate the CSRF token, so it is fetched again after them.
+// Revoking sessions needs a recent password proof (step-up): the client's withStepUp() asks for the
+// password (askPassword below) when the API answers 403 reauthentication_required, proves it, and
+// retries once.
+import { SessionClient, withStepUp } from "@session-auth/client";
 
 const API_ORIGIN = (new URLSearchParams(location.search).get("api") || "http://localhost:8000").replace(/\/+$/, "");
-const API = API_ORIGIN + "/api/v1";
-
-let csrfToken = null;
-
-class ApiError extends Error {
-  constructor(status, body) {
-    super(`${status} ${body?.code ?? ""}: ${body?.detail ?? "no details"}`);
-    this.status = status;
-    this.body = body;
-  }
-}
-
-async function api(method, path, body) {
-  const headers = { Accept: "application/json" };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  if (!["GET", "HEAD"].includes(method)) {
-    if (csrfToken === null) await refreshCsrfToken();
-    headers["X-CSRFToken"] = csrfToken;
-  }
-  const response = await fetch(API + path, {
-    method,
-    headers,
-    credentials: "include",
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const data = response.status === 204 ? null : await response.json();
-  if (!response.ok) throw new ApiError(response.status, data);
-  return data;
-}
-
-async function refreshCsrfToken() {
-  csrfToken = (await api("GET", "/auth/csrf")).csrf_token;
-}
-
-// Run a call that may need a recent password proof; on reauthentication_required, ask for the
-// password, prove it (a new session key and CSRF token), then run the call again.
-async function withStepUp(run) {
-  try {
-    return await run();
-  } catch (error) {
-    if (error.body?.code !== "reauthentication_required") throw error;
-    await api("POST", "/auth/reauthenticate", { password: await askPassword() });
-    await refreshCsrfToken(); // reauthenticating rotated it, as login does
-    return run();
-  }
-}
+const api = new SessionClient({ baseUrl: API_ORIGIN }); // transport: "cookie", the default
 
 // Show the password dialog; resolve with what was typed, or reject when it is cancelled.
 function askPassword() {
@@ -118,7 +75,7 @@ function action(run) {
 
 async function showWhoAmI() {
   try {
-    const { user, session } = await api("GET", "/auth/session");
+    const { user, session } = await api.authSession();
     $("#whoami").textContent = `Signed in as ${user.username} (session ${session.id}, ${session.engine} engine)`;
     const privileged = new Date(session.privileged_until) > new Date();
     $("#privileged").textContent = privileged
@@ -134,7 +91,7 @@ async function showWhoAmI() {
 }
 
 async function showData() {
-  const { data } = await api("GET", "/session/data");
+  const data = await api.sessionDataList();
   const rows = Object.entries(data).map(([key, value]) => {
     const tr = document.createElement("tr");
     tr.append(
@@ -149,14 +106,14 @@ async function showData() {
 }
 
 async function showExpiry() {
-  const expiry = await api("GET", "/session/expiry");
+  const expiry = await api.sessionExpiryGet();
   $("#expiry").textContent = expiry.expire_at_browser_close
     ? `Policy: ${expiry.policy}; the session ends when the browser closes.`
     : `Policy: ${expiry.policy}; expires in ${expiry.expiry_age} s, at ${when(expiry.expiry_date)}.`;
 }
 
 async function showSessions(signedIn) {
-  const sessions = signedIn ? (await api("GET", "/sessions")).sessions : [];
+  const sessions = signedIn ? await api.sessionsList() : [];
   const rows = sessions.map((s) => {
     const tr = document.createElement("tr");
     const revoke = button("Revoke", action(() => revokeSession(s.id)));
@@ -204,19 +161,17 @@ function credentials() {
 }
 
 async function logIn() {
-  const { user } = await api("POST", "/auth/login", credentials());
-  await refreshCsrfToken(); // login rotated it: the old one would now be refused
+  const { user } = await api.authLogin(credentials()); // the client fetches the rotated CSRF token
   return `Logged in as ${user.username}.`;
 }
 
 async function register() {
-  const { user } = await api("POST", "/auth/register", credentials());
+  const user = await api.authRegister(credentials());
   return `Registered ${user.username}; now log in.`;
 }
 
 async function logOut() {
-  await api("POST", "/auth/logout");
-  csrfToken = null; // start the next visit with a fresh token
+  await api.authLogout(); // the next visit starts with a fresh CSRF token
   return "Logged out.";
 }
 
@@ -236,13 +191,13 @@ async function saveData() {
   } catch {
     throw new Error("the value is not JSON (quote strings: \"text\").");
   }
-  await api("PUT", `/session/data/${encodeURIComponent(key)}`, { value });
+  await api.sessionDataSet(key, value);
   form.reset();
   return `Saved ${key}.`;
 }
 
 async function deleteData(key) {
-  await api("DELETE", `/session/data/${encodeURIComponent(key)}`);
+  await api.sessionDataDelete(key);
   return `Deleted ${key}.`;
 }
 
@@ -254,30 +209,30 @@ async function setExpiry() {
     browser_close: () => ({ browser_close: true }),
     default: () => ({ default: true }),
   }[fields.kind.value]();
-  const expiry = await api("PUT", "/session/expiry", body);
+  const expiry = await api.sessionExpirySet(body);
   return `Expiry set: ${expiry.policy}.`;
 }
 
 async function checkCookies() {
-  await api("POST", "/session/test-cookie"); // plants a marker in the session
-  const { cookies_accepted } = await api("GET", "/session/test-cookie"); // did the cookie come back?
-  await api("DELETE", "/session/test-cookie");
+  await api.sessionTestCookieSet(); // plants a marker in the session
+  const cookies_accepted = await api.sessionTestCookieCheck(); // did the cookie come back?
+  await api.sessionTestCookieDelete();
   $("#cookie-result").textContent = cookies_accepted ? "Cookies accepted: yes" : "Cookies accepted: no";
   return "Cookie check done.";
 }
 
 async function revokeSession(id) {
-  await withStepUp(() => api("DELETE", `/sessions/${encodeURIComponent(id)}`));
+  await withStepUp(api, askPassword, () => api.sessionsRevoke(id));
   return `Revoked session ${id}.`;
 }
 
 async function revokeOthers() {
-  const { revoked } = await withStepUp(() => api("POST", "/sessions/revoke-others"));
+  const revoked = await withStepUp(api, askPassword, () => api.sessionsRevokeOthers());
   return `Revoked ${revoked} other session(s).`;
 }
 
 async function renameSession(id, name) {
-  const renamed = await api("PATCH", `/sessions/${encodeURIComponent(id)}`, { name: name || null });
+  const renamed = await api.sessionsRename(id, name || null);
   return renamed.name ? `Named session ${id} "${renamed.name}".` : `Session ${id} has no name now.`;
 }
 

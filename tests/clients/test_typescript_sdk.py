@@ -61,6 +61,14 @@ def test_the_generated_types_are_those_of_openapi_yaml(built: Path) -> None:
     assert fresh == (PACKAGE / "src" / "schema.ts").read_text(), "run `make clients` and commit the result"
 
 
+def test_the_spa_copy_of_the_client_is_the_built_one(built: Path) -> None:
+    npm(built, "run", "spa")  # into examples/spa/sdk two levels up, as in the repository
+    fresh = built.parent.parent / "examples" / "spa" / "sdk"
+    for name in ("session-client.js", "openapi-fetch.js", "openapi-fetch.LICENSE"):
+        committed = ROOT / "examples" / "spa" / "sdk" / name
+        assert (fresh / name).read_text() == committed.read_text(), "run `make clients` and commit the result"
+
+
 def test_every_operation_of_the_schema_has_a_method() -> None:
     operations = set(re.findall(r"operationId: (\w+)", (ROOT / "openapi.yaml").read_text()))
     methods = set(re.findall(r"^  async (\w+)\(", (PACKAGE / "src" / "index.ts").read_text(), re.MULTILINE))

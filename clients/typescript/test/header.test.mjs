@@ -1,7 +1,7 @@
 // The built client (dist/) against a live service, on the header transport: Node has no cookie jar, so
-// the cookie transport is tested in Chromium. tests/clients/test_typescript_sdk.py starts the service
-// (REAUTH_MAX_AGE=2, a login throttle of 2 failures per 2 seconds) and a staff user, and runs this with
-// API_URL, STAFF_USERNAME and PASSWORD set.
+// the cookie transport is tested in Chromium (tests/browser/test_typescript_sdk.py).
+// tests/clients/test_typescript_sdk.py starts the service (REAUTH_MAX_AGE=2, a login throttle of 2
+// failures per 2 seconds) and a staff user, and runs this with API_URL, STAFF_USERNAME and PASSWORD set.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { test } from "node:test";
