@@ -16,7 +16,7 @@ THROWAWAY_KEY = $$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe
 # The locks (README "Dependencies"): every package pinned with the hashes of all its published files,
 # resolved from pyproject.toml's ranges for Python >= 3.11 on every platform. base.txt is the image's,
 # dev.txt the venv's and CI's, bench.txt dev + bench; each is resolved within the next bigger one, so a
-# package has the same version in all three.
+# package has the same version in all three. PYPI may name a mirror that serves PyPI's own files.
 PYPI ?= https://pypi.org/simple
 LOCK = $(BIN)/uv pip compile pyproject.toml --group build --universal --python-version 3.11 --generate-hashes \
 	--index-url $(PYPI) --custom-compile-command "make lock" --quiet $(LOCK_ARGS)
