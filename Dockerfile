@@ -13,10 +13,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     STATICFILES_BACKEND=whitenoise.storage.CompressedManifestStaticFilesStorage
 WORKDIR /app
 
-# Build: the project and its runtime dependencies (no dev extras) in a venv, and the static files.
+# Build: the runtime dependencies (no dev extras) at the versions of the lock, every file's hash checked,
+# then the project alone, built by the locked setuptools; and the static files.
 FROM base AS builder
 RUN python -m venv /opt/venv
 WORKDIR /src
+COPY requirements/base.txt requirements/
+RUN pip install --no-cache-dir --require-hashes -r requirements/base.txt
 COPY pyproject.toml README.md ./
 COPY api_project api_project
 COPY accounts accounts
@@ -24,7 +27,7 @@ COPY sessions_api sessions_api
 # collectstatic imports the settings, which refuse to load without a strong key (50+ characters): this
 # one exists for this step only and never reaches the final image. The in-memory database keeps it
 # from creating a file.
-RUN pip install --no-cache-dir . \
+RUN pip install --no-cache-dir --no-deps --no-build-isolation . \
     && SECRET_KEY=collectstatic-only-signs-nothing-and-never-reaches-the-image \
         DATABASE_URL=sqlite://:memory: \
         django-admin collectstatic --noinput -v0

@@ -13,26 +13,43 @@ SPA_PORT ?= 5173
 # For commands that load the settings but sign nothing; a fresh one each time, strong enough for
 # production settings (DEBUG stays off, so they see what production sees).
 THROWAWAY_KEY = $$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')
+# The locks (README "Dependencies"): every package pinned with the hashes of all its published files,
+# resolved from pyproject.toml's ranges for Python >= 3.11 on every platform. base.txt is the image's,
+# dev.txt the venv's and CI's, bench.txt dev + bench; each is resolved within the next bigger one, so a
+# package has the same version in all three. PYPI may name a mirror that serves PyPI's own files.
+PYPI ?= https://pypi.org/simple
+LOCK = $(BIN)/uv pip compile pyproject.toml --group build --universal --python-version 3.11 --generate-hashes \
+	--index-url $(PYPI) --custom-compile-command "make lock" --quiet $(LOCK_ARGS)
 
-.PHONY: run demo test browser-deps pgbouncer-deps lint hadolint schema clients check-deploy services soak clean help bench bench-scale bench-servers
+.PHONY: run demo test lock browser-deps pgbouncer-deps lint hadolint schema clients check-deploy services soak clean help bench bench-scale bench-servers
 
 help:
 	@echo "make run     - install, migrate and serve on http://$(HOST):$(PORT) (SQLite, db engine)"
 	@echo "make demo    - the demo SPA on http://localhost:$(SPA_PORT) and the API it calls on port $(PORT)"
 	@echo "make test    - the whole test suite (starts nothing; see README for PostgreSQL/Redis)"
 	@echo "make lint    - ruff and mypy"
+	@echo "make lock    - re-resolve requirements/*.txt from pyproject.toml (LOCK_ARGS=--upgrade: newest allowed)"
 	@echo "make hadolint - lint the Dockerfile"
 	@echo "make schema  - regenerate openapi.yaml"
 	@echo "make clients - regenerate and build the client SDKs from openapi.yaml (needs Node.js >= 20)"
 	@echo "make soak    - two minutes of mixed traffic on gunicorn + PostgreSQL + Redis (docs/reliability.md)"
 	@echo "make bench   - benchmarks against stock Django + DRF (PostgreSQL, Redis, wrk; ~20 min; --engines all: ~30)"
 
-$(STAMP): pyproject.toml
+# The locked versions, hashes checked, then the project alone, built by the locked setuptools.
+$(STAMP): pyproject.toml requirements/dev.txt
 	@[ -n "$(PYTHON)" ] || { echo "need Python 3.11 or newer (python3.11, 3.12, 3.13 or python3)"; exit 1; }
 	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q --require-hashes -r requirements/dev.txt
+	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+# After changing pyproject.toml's dependencies. Keeps every version it can; LOCK_ARGS=--upgrade moves all
+# to the newest allowed, LOCK_ARGS="--upgrade-package django" one.
+lock: $(STAMP)
+	$(LOCK) --extra dev --extra bench -o requirements/bench.txt
+	$(LOCK) --extra dev -c requirements/bench.txt -o requirements/dev.txt
+	$(LOCK) -c requirements/dev.txt -o requirements/base.txt
 
 run: $(STAMP)
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
@@ -107,8 +124,8 @@ services:
 # server and settings on PostgreSQL + Redis, driven by wrk, next to the stock baseline of ../shared/bench when it is there.
 # Options go in BENCH_ARGS, e.g. make bench BENCH_ARGS="--engines all --repeat 5".
 BENCH_STAMP := $(VENV)/.bench-installed
-$(BENCH_STAMP): $(STAMP)
-	$(BIN)/pip install -q -e '.[bench]'
+$(BENCH_STAMP): $(STAMP) requirements/bench.txt
+	$(BIN)/pip install -q --require-hashes -r requirements/bench.txt
 	touch $(BENCH_STAMP)
 
 bench: $(BENCH_STAMP) services

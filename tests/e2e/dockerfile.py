@@ -25,9 +25,13 @@ class Stage:
         """Return the arguments of every instruction of that kind, in order."""
         return [args for name, args in self.instructions if name == instruction]
 
+    def runs_containing(self, text: str) -> list[str]:
+        """Return the shell commands, of the RUN lines' `&&` parts, that contain `text`, in order."""
+        return [part.strip() for run in self.all("RUN") for part in run.split("&&") if text in part]
+
     def run_containing(self, text: str) -> str:
         """Return the one shell command, of the RUN lines' `&&` parts, that contains `text`."""
-        parts = [part.strip() for run in self.all("RUN") for part in run.split("&&") if text in part]
+        parts = self.runs_containing(text)
         assert len(parts) == 1, f"expected one RUN command with {text!r}, found {parts}"
         return parts[0]
 

@@ -70,6 +70,11 @@ def build_stage(image: Image) -> dockerfile.Stage:
     return next(stage for stage in image.stages if "collectstatic" in " ".join(stage.all("RUN")))
 
 
+def pip_installs(image: Image) -> list[list[str]]:
+    """Return the arguments of the build stage's `pip install` commands, in order."""
+    return [shlex.split(command)[1:] for command in build_stage(image).runs_containing("pip install")]
+
+
 def install(image: Image) -> None:
     """Install the project into a fresh venv with the Dockerfile's own `pip install` arguments.
 
@@ -78,8 +83,8 @@ def install(image: Image) -> None:
     """
     venv = image.paths["/opt/venv"]
     run([sys.executable, "-m", "venv", "--without-pip", str(venv)])
-    pip_arguments = shlex.split(build_stage(image).run_containing("pip install"))[1:]
-    run([sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), *pip_arguments], cwd=ROOT)
+    for pip_arguments in pip_installs(image):
+        run([sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), *pip_arguments], cwd=ROOT)
 
 
 def collect_static(image: Image) -> None:
@@ -228,3 +233,11 @@ def test_the_image_has_no_development_dependencies(image):
     for module in ("pytest", "ruff", "mypy"):
         found = subprocess.run([python, "-c", f"import {module}"], capture_output=True, timeout=30)
         assert found.returncode != 0, f"{module} is installed in the image"
+
+
+def test_the_image_installs_the_runtime_lock_with_hashes_then_only_the_project():
+    image = Image(dockerfile.parse(ROOT / "Dockerfile", {}), {})
+    dependencies, *project = pip_installs(image)
+    assert "--require-hashes" in dependencies
+    assert dependencies[dependencies.index("-r") + 1] == "requirements/base.txt"
+    assert project and all("--no-deps" in arguments for arguments in project)
