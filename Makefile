@@ -23,7 +23,7 @@ help:
 	@echo "make lint    - ruff and mypy"
 	@echo "make hadolint - lint the Dockerfile"
 	@echo "make schema  - regenerate openapi.yaml"
-	@echo "make clients - regenerate and build the client SDKs from openapi.yaml (needs Node.js >= 20)"
+	@echo "make clients - regenerate the client SDKs from openapi.yaml (TypeScript needs Node.js >= 20)"
 	@echo "make soak    - two minutes of mixed traffic on gunicorn + PostgreSQL + Redis (docs/reliability.md)"
 	@echo "make bench   - benchmarks against stock Django + DRF (PostgreSQL, Redis, wrk; ~20 min; --engines all: ~30)"
 
@@ -32,6 +32,7 @@ $(STAMP): pyproject.toml
 	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q -e clients/python
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -86,6 +87,7 @@ schema: $(STAMP)
 # The clients generated from openapi.yaml (clients/, README "Client SDKs"); tests fail when they drift.
 clients: schema
 	cd clients/typescript && npm ci --no-audit --no-fund && npm run generate && npm run build
+	$(BIN)/python clients/python/generate.py
 
 check-deploy: $(STAMP)
 	SECRET_KEY=$(THROWAWAY_KEY) DEBUG=0 \
