@@ -25,7 +25,7 @@ from session_auth_client import (
 
 from tests.clients.conftest import SDK_SERVER
 from tests.conftest import ServerPool, engine_name
-from tests.support.clients import PASSWORD, new_username, register
+from tests.support.clients import PASSWORD, make_staff, new_username, register
 from tests.support.server import LiveServer
 from tests.support.stores import RedisServer
 
@@ -75,6 +75,11 @@ def new_user(server: LiveServer) -> str:
     username = new_username("py")
     assert register(server.url, username).status_code == 201
     return username
+
+
+def ask_password() -> str:
+    """What a password dialog would return."""
+    return PASSWORD
 
 
 def session_id(client: SessionClient) -> str:
@@ -158,10 +163,10 @@ def manage_sessions(me: SessionClient, sdk: MakeClient, server: LiveServer, user
     assert named.name == "My phone" and named.device.browser is not None
     assert me.sessions_rename(phone_id, None).name is None
     assert me.auth_reauthenticate(PASSWORD).user.username == username
-    with_step_up(me, lambda: PASSWORD, lambda: me.sessions_revoke(phone_id))
+    with_step_up(me, ask_password, lambda: me.sessions_revoke(phone_id))
     assert refused(phone.auth_session).status == 401
     sdk(server, me.transport).auth_login(username, PASSWORD)
-    assert with_step_up(me, lambda: PASSWORD, me.sessions_revoke_others) == 1
+    assert with_step_up(me, ask_password, me.sessions_revoke_others) == 1
     assert [row.current for row in me.sessions_list()] == [True]
 
 
@@ -231,15 +236,49 @@ def test_a_revoke_with_an_old_password_proof_raises_the_typed_error_until_the_pa
 
     asked: list[str] = []
 
-    def ask_password() -> str:  # what a password dialog would return
+    def ask_and_count() -> str:
         asked.append("password")
-        return PASSWORD
+        return ask_password()
 
     before = credential(me)
-    with_step_up(me, ask_password, lambda: me.sessions_revoke(other_id))
+    with_step_up(me, ask_and_count, lambda: me.sessions_revoke(other_id))
     assert asked == ["password"]
     assert credential(me) != before  # reauthenticating gave the session a new key
     assert refused(other.auth_session).status == 401
+
+
+# --- errors and staff operations ---------------------------------------------------------------
+
+
+def test_errors_come_in_the_contract_s_shape_and_name_the_call(
+    sdk_server: LiveServer, sdk: MakeClient
+) -> None:
+    stranger = sdk(sdk_server, "header")
+    wrong = refused(lambda: stranger.auth_login(new_username("nobody"), "wrong"))
+    assert (wrong.status, wrong.code, wrong.fields) == (401, "invalid_credentials", None)
+    assert str(wrong) == f"POST /auth/login answered 401 invalid_credentials: {wrong.detail}"
+    invalid = refused(lambda: stranger.auth_register("bad name!", "x"))
+    assert (invalid.status, invalid.code) == (400, "invalid")
+    assert invalid.fields is not None and {"username", "password"} <= invalid.fields.keys()
+    assert refused(lambda: stranger.session_data_get("missing")).status == 404
+
+
+def test_staff_operations(sdk_server: LiveServer, sdk: MakeClient) -> None:
+    staff = sdk(sdk_server, "header")
+    staff.auth_login(make_staff(sdk_server), PASSWORD)
+    username = new_user(sdk_server)
+    target = sdk(sdk_server, "header")
+    target.auth_login(username, PASSWORD)
+    who = target.auth_session()
+    listed = staff.staff_sessions_list(user=who.user.id)
+    assert [row.id for row in listed.sessions] == [who.session.id] and listed.next_ is None
+    assert staff.staff_sessions_clear_expired() >= 0
+    ids = [session_id(target), "no-such-session"]
+    assert with_step_up(staff, ask_password, lambda: staff.staff_sessions_revoke(ids)) == 1
+    sdk(sdk_server, "header").auth_login(username, PASSWORD)
+    assert with_step_up(staff, ask_password, lambda: staff.staff_user_sessions_revoke(who.user.id)) == 1
+    assert staff.health().status == "ok"
+    assert refused(lambda: target.staff_sessions_list()).status == 401
 
 
 # --- CSRF, throttling and outages --------------------------------------------------------------
