@@ -1,5 +1,5 @@
 """The TypeScript client (clients/typescript): built from a clean install, typed from openapi.yaml, and
-run by Node's test runner against a live service."""
+run by Node's test runner against a live service, and against one whose store is down."""
 
 from __future__ import annotations
 
