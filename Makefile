@@ -31,17 +31,17 @@ help:
 	@echo "make lock    - re-resolve requirements/*.txt from pyproject.toml (LOCK_ARGS=--upgrade: newest allowed)"
 	@echo "make hadolint - lint the Dockerfile"
 	@echo "make schema  - regenerate openapi.yaml"
-	@echo "make clients - regenerate and build the client SDKs from openapi.yaml (needs Node.js >= 20)"
+	@echo "make clients - regenerate the client SDKs from openapi.yaml (TypeScript needs Node.js >= 20)"
 	@echo "make soak    - two minutes of mixed traffic on gunicorn + PostgreSQL + Redis (docs/reliability.md)"
 	@echo "make bench   - benchmarks against stock Django + DRF (PostgreSQL, Redis, wrk; ~20 min; --engines all: ~30)"
 
 # The locked versions, hashes checked, then the project alone, built by the locked setuptools.
-$(STAMP): pyproject.toml requirements/dev.txt
+$(STAMP): pyproject.toml requirements/dev.txt clients/python/pyproject.toml
 	@[ -n "$(PYTHON)" ] || { echo "need Python 3.11 or newer (python3.11, 3.12, 3.13 or python3)"; exit 1; }
 	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q --require-hashes -r requirements/dev.txt
-	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
+	$(BIN)/pip install -q --no-deps --no-build-isolation -e . -e clients/python
 	touch $(STAMP)
 
 # After changing pyproject.toml's dependencies. Keeps every version it can; LOCK_ARGS=--upgrade moves all
@@ -103,6 +103,7 @@ schema: $(STAMP)
 # The clients generated from openapi.yaml (clients/, README "Client SDKs"); tests fail when they drift.
 clients: schema
 	cd clients/typescript && npm ci --no-audit --no-fund && npm run generate && npm run build && npm run spa
+	$(BIN)/python clients/python/generate.py
 
 check-deploy: $(STAMP)
 	SECRET_KEY=$(THROWAWAY_KEY) DEBUG=0 \

@@ -1,10 +1,10 @@
-"""A mobile-style client of the session-auth API: the header transport, and no cookies at all.
+"""A mobile-style client of the session-auth API, on the Python SDK (clients/python).
 
-It logs in with ``"transport": "header"``, sends the session token back as ``X-Session-Token``, keeps
-the newest token the service hands back (the ``signed_cookies`` engine sends a new one on every
-write), keeps a little data in the session, sets its expiry, and logs out.
+It logs in on the header transport (no cookies at all), keeps a little data in the session, sets its
+expiry, and logs out. The SDK sends the session token as ``X-Session-Token`` and keeps the newest one the
+service hands back (the ``signed_cookies`` engine sends a new one on every write).
 
-    pip install httpx
+    pip install -e clients/python    # make run and make test install it
     python examples/client.py http://127.0.0.1:8000 alice 'her password'
 
 or set SESSION_API_URL, SESSION_API_USERNAME and SESSION_API_PASSWORD instead of the arguments.
@@ -16,65 +16,41 @@ from __future__ import annotations
 import json
 import os
 import sys
-from http.cookiejar import CookieJar, DefaultCookiePolicy
-from typing import Any
 
 import httpx
+from session_auth_client import ApiError, SessionClient
 
-TOKEN_HEADER = "X-Session-Token"
 ENV_NAMES = ("SESSION_API_URL", "SESSION_API_USERNAME", "SESSION_API_PASSWORD")
 
 
-class ApiError(Exception):
-    """A call answered with a status the client did not expect."""
-
-
-class SessionClient:
-    """Send the newest session token on every request; store no cookie, as a mobile app would."""
-
-    def __init__(self, base_url: str) -> None:
-        self.token = ""  # sent empty until login: "header transport, no session yet"
-        self.http = httpx.Client(
-            base_url=base_url.rstrip("/") + "/api/v1",
-            cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),  # accepts none
-            timeout=10,
-        )
-
-    def call(self, method: str, path: str, expect: int, body: Any = None) -> dict[str, Any]:
-        """Send one request, keep any new token, and return the JSON body if the status is `expect`."""
-        response = self.http.request(method, path, json=body, headers={TOKEN_HEADER: self.token})
-        self.token = response.headers.get(TOKEN_HEADER, self.token)
-        if response.status_code != expect:
-            raise ApiError(f"{method} {path} answered {response.status_code}, not {expect}: {response.text}")
-        return response.json() if response.content else {}
-
-    def login(self, username: str, password: str) -> dict[str, Any]:
-        """Log in on the header transport and keep the session token."""
-        body = {"username": username, "password": password, "transport": "header"}
-        result = self.call("POST", "/auth/login", 200, body)
-        self.token = result["session_token"]
-        return result
-
-    def close(self) -> None:
-        self.http.close()
+class UnexpectedAnswer(Exception):
+    """A call answered otherwise than the contract says."""
 
 
 def run(client: SessionClient, username: str, password: str) -> None:
     """Log in, use the session's data and expiry, log out, and show that the token is dead."""
-    login = client.login(username, password)
-    session = login["session"]
-    print(f"logged in as {login['user']['username']} (session {session['id']}, {session['engine']} engine)")
+    login = client.auth_login(username, password)
+    session = login.session
+    print(f"logged in as {login.user.username} (session {session.id}, {session.engine} engine)")
 
-    client.call("PUT", "/session/data/cart", 201, {"value": ["apple"]})
-    client.call("PUT", "/session/data/cart", 200, {"value": ["apple", "pear"]})
-    data = client.call("GET", "/session/data", 200)["data"]
-    print(f"session data: {json.dumps(data)}")
+    if not client.session_data_set("cart", ["apple"]):
+        raise UnexpectedAnswer("PUT /session/data/cart did not create the key")
+    client.session_data_set("cart", ["apple", "pear"])
+    print(f"session data: {json.dumps(client.session_data_list())}")
 
-    expiry = client.call("PUT", "/session/expiry", 200, {"seconds": 900})
-    print(f"session expires in {expiry['expiry_age']} s (policy {expiry['policy']})")
+    expiry = client.session_expiry_set(seconds=900)
+    print(f"session expires in {expiry.expiry_age} s (policy {expiry.policy})")
 
-    client.call("POST", "/auth/logout", 204)
-    client.call("GET", "/auth/session", 401)
+    token = client.tokens.get()
+    client.auth_logout()
+    client.tokens.set(token)  # replay the old token, as a stolen copy would be
+    try:
+        client.auth_session()
+    except ApiError as error:
+        if error.status != 401:
+            raise
+    else:
+        raise UnexpectedAnswer("GET /auth/session still answered 200 after logout")
     print("logged out: the old token now gets 401")
 
 
@@ -92,14 +68,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"usage: client.py BASE_URL USERNAME PASSWORD (or set {', '.join(ENV_NAMES)})", file=sys.stderr)
         return 2
     base_url, username, password = given
-    client = SessionClient(base_url)
-    try:
-        run(client, username, password)
-    except (ApiError, httpx.HTTPError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    finally:
-        client.close()
+    with SessionClient(base_url, transport="header") as client:
+        try:
+            run(client, username, password)
+        except (ApiError, UnexpectedAnswer, httpx.HTTPError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
     return 0
 
 

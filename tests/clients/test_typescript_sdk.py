@@ -1,5 +1,5 @@
 """The TypeScript client (clients/typescript): built from a clean install, typed from openapi.yaml, and
-run by Node's test runner against a live service."""
+run by Node's test runner against a live service, and against one whose store is down."""
 
 from __future__ import annotations
 
@@ -7,22 +7,15 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ServerPool
 from tests.support.clients import PASSWORD, make_staff
 from tests.support.server import LiveServer
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "clients" / "typescript"
-SDK_SERVER = {
-    "REAUTH_MAX_AGE": "2",
-    "LOGIN_FAILURES_PER_USERNAME": "2",
-    "LOGIN_FAILURE_WINDOW": "2",
-}
 
 
 def require_node() -> str:
@@ -76,12 +69,6 @@ def test_every_operation_of_the_schema_has_a_method() -> None:
     assert wanted - methods == set(), "operations without a method in clients/typescript/src/index.ts"
 
 
-@pytest.fixture(scope="module")
-def sdk_server(server_pool: ServerPool) -> Iterator[LiveServer]:
-    yield server_pool.get("db-sqlite", **SDK_SERVER)
-    server_pool.release("db-sqlite", **SDK_SERVER)
-
-
 def test_the_client_passes_its_own_tests_against_the_live_service(
     built: Path, sdk_server: LiveServer
 ) -> None:
@@ -91,9 +78,20 @@ def test_the_client_passes_its_own_tests_against_the_live_service(
         "PASSWORD": PASSWORD,
         "STAFF_USERNAME": make_staff(sdk_server),
     }
+    done = node_test(built, "test/", env)
+    assert int(re.search(r"# pass (\d+)", done.stdout).group(1)) >= 5, done.stdout  # type: ignore[union-attr]
+
+
+def test_the_client_raises_a_503_while_the_store_is_down(built: Path, store_down: LiveServer) -> None:
+    done = node_test(built, "test/outage.test.mjs", {**os.environ, "DOWN_API_URL": store_down.url})
+    assert "# pass 1" in done.stdout and "# skipped 0" in done.stdout, done.stdout
+
+
+def node_test(package: Path, path: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run Node's test runner on the built package; fail with its output unless every test passed."""
     done = subprocess.run(
-        ["node", "--test", "test/"],
-        cwd=built,
+        ["node", "--test", path],
+        cwd=package,
         env=env,
         capture_output=True,
         text=True,
@@ -101,5 +99,5 @@ def test_the_client_passes_its_own_tests_against_the_live_service(
         check=False,
     )
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
-    assert "# fail 0" in done.stdout
-    assert int(re.search(r"# pass (\d+)", done.stdout).group(1)) >= 5, done.stdout  # type: ignore[union-attr]
+    assert "# fail 0" in done.stdout, done.stdout
+    return done

@@ -1,0 +1,208 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.bulk_revoke_input_request import BulkRevokeInputRequest
+from ...models.error import Error
+from ...models.revoked import Revoked
+from ...models.step_up_error import StepUpError
+from ...types import Response
+
+
+def _get_kwargs(
+    *,
+    body: BulkRevokeInputRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/admin/sessions/revoke",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Error | Revoked | StepUpError | None:
+    if response.status_code == 200:
+        response_200 = Revoked.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = StepUpError.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 413:
+        response_413 = Error.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Error.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 503:
+        response_503 = Error.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | Revoked | StepUpError]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: BulkRevokeInputRequest,
+) -> Response[Error | Revoked | StepUpError]:
+    """End many sessions at once (staff)
+
+     Ends every live session named, of any users, in one transaction: each ends at once on every engine.
+    Unknown (or already ended) ids are skipped and not counted; more than 500 ids is 400. Needs a recent
+    password proof (step-up).
+
+    Args:
+        body (BulkRevokeInputRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | Revoked | StepUpError]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: BulkRevokeInputRequest,
+) -> Error | Revoked | StepUpError | None:
+    """End many sessions at once (staff)
+
+     Ends every live session named, of any users, in one transaction: each ends at once on every engine.
+    Unknown (or already ended) ids are skipped and not counted; more than 500 ids is 400. Needs a recent
+    password proof (step-up).
+
+    Args:
+        body (BulkRevokeInputRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | Revoked | StepUpError
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: BulkRevokeInputRequest,
+) -> Response[Error | Revoked | StepUpError]:
+    """End many sessions at once (staff)
+
+     Ends every live session named, of any users, in one transaction: each ends at once on every engine.
+    Unknown (or already ended) ids are skipped and not counted; more than 500 ids is 400. Needs a recent
+    password proof (step-up).
+
+    Args:
+        body (BulkRevokeInputRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | Revoked | StepUpError]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: BulkRevokeInputRequest,
+) -> Error | Revoked | StepUpError | None:
+    """End many sessions at once (staff)
+
+     Ends every live session named, of any users, in one transaction: each ends at once on every engine.
+    Unknown (or already ended) ids are skipped and not counted; more than 500 ids is 400. Needs a recent
+    password proof (step-up).
+
+    Args:
+        body (BulkRevokeInputRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | Revoked | StepUpError
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed
