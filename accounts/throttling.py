@@ -26,7 +26,7 @@ from typing import Any, Protocol
 from django.conf import settings
 from django.utils import timezone
 
-from api_project import redis_layout
+from api_project import redis_layout, redis_replicas
 from api_project.network import address_network
 from sessions_api.models import LoginFailure
 
@@ -94,7 +94,9 @@ class RedisFailureStore:
         self._give_back([redis_layout.throttle_key(key) for key, _ in limits], receipt)
 
     def _call(self, key: str, now: float, window: int, limit: int, token: str) -> str:
-        frees = self._step(keys=[key], args=[f"{now:.6f}", window, limit, token])
+        # A reservation is waited for (REDIS_MIN_REPLICAS), so a failover does not reset the count.
+        args = [f"{now:.6f}", window, limit, token]
+        frees = redis_replicas.script(self._step, keys=[key], args=args, wait=bool(token))
         return frees.decode() if isinstance(frees, bytes) else frees
 
     def _give_back(self, keys: list[str], token: str) -> None:

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib.sessions.backends.cached_db import KEY_PREFIX
 from django.core.cache import caches
 
+from api_project import redis_replicas
 from sessions_api.backends.cached_db import trust as cache_trust
 from sessions_api.backends.db import SessionStore as DBStore
 
@@ -32,7 +33,8 @@ class SessionStore(DBStore):
     cache_key_prefix = KEY_PREFIX
 
     def __init__(self, session_key: str | None = None) -> None:
-        self._cache = caches[settings.SESSION_CACHE_ALIAS]
+        # With REDIS_MIN_REPLICAS, a write the replicas do not acknowledge is a cache failure (trust.py).
+        self._cache = redis_replicas.cache(caches[settings.SESSION_CACHE_ALIAS])
         super().__init__(session_key)
 
     def _key_of(self, session_key: str) -> cache_trust.KeyOf:
