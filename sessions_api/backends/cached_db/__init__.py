@@ -33,12 +33,16 @@ class SessionStore(DBStore):
     cache_key_prefix = KEY_PREFIX
 
     def __init__(self, session_key: str | None = None) -> None:
-        # With REDIS_MIN_REPLICAS, a write the replicas do not acknowledge is a cache failure (trust.py).
-        self._cache = redis_replicas.cache(caches[settings.SESSION_CACHE_ALIAS])
+        self._cache = caches[settings.SESSION_CACHE_ALIAS]
         super().__init__(session_key)
 
     def _key_of(self, session_key: str) -> cache_trust.KeyOf:
         return lambda epoch: f"{self.cache_key_prefix}:{epoch}:{session_key}"
+
+    def _written_cache(self) -> Any:
+        """The cache for writes: with REDIS_MIN_REPLICAS, one a replica does not acknowledge is a cache
+        failure (trust.py opens an episode). Fills need no replica: a lost one is a miss."""
+        return redis_replicas.cache(self._cache)
 
     def load(self) -> dict[str, Any]:
         trust = cache_trust.current()
@@ -62,7 +66,7 @@ class SessionStore(DBStore):
         with self.session_lock():
             super().save(must_create)
             written = cache_trust.cache_write(
-                self._cache, self._key_of(self.session_key), self._session, self.get_expiry_age()
+                self._written_cache(), self._key_of(self.session_key), self._session, self.get_expiry_age()
             )
         written.settle()
 
@@ -72,5 +76,5 @@ class SessionStore(DBStore):
             return
         with self.session_lock():
             super().delete(key)
-            written = cache_trust.cache_write(self._cache, self._key_of(key), ENDED, ENDED_TIMEOUT)
+            written = cache_trust.cache_write(self._written_cache(), self._key_of(key), ENDED, ENDED_TIMEOUT)
         written.settle()
