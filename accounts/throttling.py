@@ -96,7 +96,8 @@ class RedisFailureStore:
     def _call(self, key: str, now: float, window: int, limit: int, token: str) -> str:
         # A reservation is waited for (REDIS_MIN_REPLICAS), so a failover does not reset the count.
         args = [f"{now:.6f}", window, limit, token]
-        frees = redis_replicas.script(self._step, keys=[key], args=args, wait=bool(token))
+        # A refusal wrote nothing: it is a 429 even without the replicas.
+        frees = redis_replicas.script(self._step, keys=[key], args=args, wait=bool(token), wrote=_reserved)
         return frees.decode() if isinstance(frees, bytes) else frees
 
     def _give_back(self, keys: list[str], token: str) -> None:
@@ -106,6 +107,11 @@ class RedisFailureStore:
     @staticmethod
     def _wait(frees: str, window: int, now: float) -> int:
         return max(1, math.ceil(float(frees) + window - now))
+
+
+def _reserved(frees: Any) -> bool:
+    """Tell from a step's answer whether it added the attempt ('' does; a time means it was full)."""
+    return not frees
 
 
 class DatabaseFailureStore:

@@ -14,7 +14,7 @@ The wait is a fraction of ``REDIS_TIMEOUT_SECONDS``, so that Redis answers it be
 out. On a Redis Cluster the pipeline goes to the node that holds the key's slot (redis-py's own slot
 map, ``get_node_from_key``): redis-py's cluster client would send a WAIT to every node, on connections
 that made no write. The callers: ``sessions_api.snapshots`` (dropping the auth check's copies),
-``sessions_api.backends.cache`` (the compare-and-set, creates and deletes of sessions),
+``sessions_api.backends.cache`` (the compare-and-set and creates of sessions),
 ``accounts.throttling`` (the reservations), ``sessions_api.backends.cached_db`` (every cache write: one
 that is not acknowledged is a cache failure, which its trust machinery already handles).
 """
@@ -54,10 +54,19 @@ def wait_ms() -> int:
     return max(1, int(settings.REDIS_TIMEOUT_SECONDS * 1000 * WAIT_SHARE))
 
 
-def script(run: Any, *, keys: Sequence[Any], args: Sequence[Any], wait: bool = True) -> Any:
+def script(
+    run: Any,
+    *,
+    keys: Sequence[Any],
+    args: Sequence[Any],
+    wait: bool = True,
+    wrote: Callable[[Any], bool] | None = None,
+) -> Any:
     """Call a redis-py ``Script`` (from ``register_script``); with ``REDIS_MIN_REPLICAS``, then WAIT.
 
     Return the script's answer. ``wait=False`` (a call that writes nothing that matters) runs it alone.
+    ``wrote`` tells from the answer whether the script wrote: one that did not (a compare-and-set that
+    found other bytes, a throttle that refused) is answered even without the replicas.
     """
     if not wait or not required():
         return run(keys=list(keys), args=list(args))
@@ -67,13 +76,17 @@ def script(run: Any, *, keys: Sequence[Any], args: Sequence[Any], wait: bool = T
         # it, a wait for nothing. Redis compiles a script once and keeps it; only its bytes travel.
         pipe.eval(run.script, len(keys), *keys, *args)
 
-    return pipeline(run.registered_client, keys[0], queue)[0]
+    written = None if wrote is None else lambda answers: wrote(answers[0])
+    return pipeline(run.registered_client, keys[0], queue, wrote=written)[0]
 
 
-def pipeline(redis: Any, key: Any, queue: Callable[[Any], Any]) -> list[Any]:
+def pipeline(
+    redis: Any, key: Any, queue: Callable[[Any], Any], wrote: Callable[[list[Any]], bool] | None = None
+) -> list[Any]:
     """Send what ``queue`` puts in a pipeline, then WAIT, on one connection to the node holding ``key``.
 
-    Return the queued commands' answers; raise the first error among them, or ``NotReplicated``.
+    Return the queued commands' answers; raise the first error among them, or ``NotReplicated`` (unless
+    ``wrote`` says from the answers that nothing was written).
     """
     needed = required()
     for attempt in range(2):  # a second only after a slot moved
@@ -94,7 +107,7 @@ def pipeline(redis: Any, key: Any, queue: Callable[[Any], Any]) -> list[Any]:
             raise error
         if isinstance(acknowledged, Exception):
             raise acknowledged
-        if acknowledged < needed:
+        if acknowledged < needed and (wrote is None or wrote(answers)):
             logger.warning("Redis write not acknowledged by %s replicas (%s did)", needed, acknowledged)
             raise NotReplicated(f"{acknowledged} of {needed} replicas acknowledged the write")
         return answers
@@ -119,7 +132,12 @@ def _refresh(redis: Any) -> None:
 
 
 def cache(django_cache: Any) -> Any:
-    """Return a django-redis cache whose ``set``, ``add`` and ``delete`` wait for the replicas.
+    """Return a django-redis cache whose ``set`` and ``add`` wait for the replicas.
+
+    Deletes do not wait: what ends a session is its registry entry, in the database, and the drop of
+    its cached copy, which waits (``sessions_api.snapshots``); session data that a failover brings back
+    has no entry and is refused. A delete that waited would turn the clean-up of a session already
+    ended into a 503 whenever a replica is missing.
 
     The cache itself when nothing is to wait for (``REDIS_MIN_REPLICAS=0``, or not a Redis cache).
     """
@@ -129,7 +147,7 @@ def cache(django_cache: Any) -> Any:
 
 
 class _ReplicatedCache:
-    """A django-redis cache, writes through ``pipeline``: the same encoding and keys, then WAIT."""
+    """A django-redis cache whose sets go through ``pipeline``: the same encoding and keys, then WAIT."""
 
     def __init__(self, django_cache: Any) -> None:
         self._cache = django_cache
@@ -147,14 +165,11 @@ class _ReplicatedCache:
         def queue(pipe: Any) -> None:
             self._cache.client.set(key, value, timeout, version, client=pipe, nx=True)
 
-        return bool(self._write(key, version, queue)[0])
+        # A key that exists already was not written: that answer needs no replica.
+        return bool(self._write(key, version, queue, wrote=lambda answers: bool(answers[0]))[0])
 
-    def delete(self, key: str, version: int | None = None) -> bool:
-        def queue(pipe: Any) -> None:
-            self._cache.client.delete(key, version=version, client=pipe)
-
-        return bool(self._write(key, version, queue)[0])
-
-    def _write(self, key: str, version: int | None, queue: Callable[[Any], Any]) -> list[Any]:
+    def _write(
+        self, key: str, version: int | None, queue: Callable[[Any], Any], wrote: Any = None
+    ) -> list[Any]:
         client = self._cache.client
-        return pipeline(client.get_client(write=True), client.make_key(key, version=version), queue)
+        return pipeline(client.get_client(write=True), client.make_key(key, version=version), queue, wrote)

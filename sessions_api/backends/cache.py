@@ -59,7 +59,7 @@ class SessionStore(MergingSessionMixin, cache.SessionStore):
 
     def __init__(self, session_key: str | None = None) -> None:
         super().__init__(session_key)
-        # Creates and deletes wait for REDIS_MIN_REPLICAS replicas, as the compare-and-set below does.
+        # Creates wait for REDIS_MIN_REPLICAS replicas, as the compare-and-set below does.
         self._cache: Any = redis_replicas.cache(caches[settings.SESSION_CACHE_ALIAS])
 
     def auth_rows(self, entry_id: str, user_id: Any) -> AuthRows | None:
@@ -124,7 +124,7 @@ class SessionStore(MergingSessionMixin, cache.SessionStore):
                 encoded = client.encode(session)
                 ttl = max(1, self.get_expiry_age())
                 cas = _compare_and_set(redis)
-                if redis_replicas.script(cas, keys=[key], args=[expected, encoded, ttl]):
+                if redis_replicas.script(cas, keys=[key], args=[expected, encoded, ttl], wrote=bool):
                     self._loaded_raw = encoded
                     return True
             expected = redis.get(key)
