@@ -26,7 +26,7 @@ from typing import Any, Protocol
 from django.conf import settings
 from django.utils import timezone
 
-from api_project import redis_layout
+from api_project import redis_layout, redis_replicas
 from api_project.network import address_network
 from sessions_api.models import LoginFailure
 
@@ -94,7 +94,10 @@ class RedisFailureStore:
         self._give_back([redis_layout.throttle_key(key) for key, _ in limits], receipt)
 
     def _call(self, key: str, now: float, window: int, limit: int, token: str) -> str:
-        frees = self._step(keys=[key], args=[f"{now:.6f}", window, limit, token])
+        # A reservation is waited for (REDIS_MIN_REPLICAS), so a failover does not reset the count.
+        args = [f"{now:.6f}", window, limit, token]
+        # A refusal wrote nothing: it is a 429 even without the replicas.
+        frees = redis_replicas.script(self._step, keys=[key], args=args, wait=bool(token), wrote=_reserved)
         return frees.decode() if isinstance(frees, bytes) else frees
 
     def _give_back(self, keys: list[str], token: str) -> None:
@@ -104,6 +107,11 @@ class RedisFailureStore:
     @staticmethod
     def _wait(frees: str, window: int, now: float) -> int:
         return max(1, math.ceil(float(frees) + window - now))
+
+
+def _reserved(frees: Any) -> bool:
+    """Tell from a step's answer whether it added the attempt ('' does; a time means it was full)."""
+    return not frees
 
 
 class DatabaseFailureStore:

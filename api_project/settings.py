@@ -171,6 +171,11 @@ REDIS_TIMEOUT_SECONDS = env.float("REDIS_TIMEOUT_SECONDS", default=0.5)
 REDIS_CLUSTER = env.bool("REDIS_CLUSTER", default=False)
 REDIS_SENTINELS = env.list("REDIS_SENTINELS", default=[])
 REDIS_SENTINEL_MASTER = env.str("REDIS_SENTINEL_MASTER", default="")
+# Replicas that must hold a write revocation, the no-lost-update guarantee or the throttle rests on
+# before it is acknowledged (WAIT; api_project/redis_replicas.py). 0: no wait.
+REDIS_MIN_REPLICAS = env.int("REDIS_MIN_REPLICAS", default=0)
+if REDIS_MIN_REPLICAS < 0:
+    fail("REDIS_MIN_REPLICAS is a number of replicas: 0 or more.")
 try:
     _location, _topology_options = redis_topology.location_and_options(
         url=REDIS_URL, cluster=REDIS_CLUSTER, sentinels=REDIS_SENTINELS, master=REDIS_SENTINEL_MASTER

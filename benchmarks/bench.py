@@ -1,7 +1,8 @@
 """``make bench``: the service and stock Django + DRF side by side, interleaved, on PostgreSQL + Redis.
 
 Each round starts every configuration in turn (the raw WSGI + Redis limit, stock Django on each engine,
-the service on each engine), drives it with wrk and stops it; the report gives the median of the rounds
+the service on each engine, and ``cache`` on a Redis Cluster of ours beside the one Redis), drives it
+with wrk and stops it; the report gives the median of the rounds
 for each figure and the ratios the performance targets are stated in. Other processes on the machine
 move absolute figures; ratios from one interleaved run move far less. Results: var/bench/results.json.
 """
@@ -14,7 +15,10 @@ import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,6 +26,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common
 import report
+
+sys.path.insert(1, str(common.ROOT))
+from tests.support.topologies import RedisClusterNodes  # the tests' own 6-node cluster on free ports
 
 OURS_ENGINES = ["cache", "db", "cached_db", "file", "signed_cookies"]
 STOCK_ENGINES = ["cache", "db"]  # the engines the targets compare with (both on PostgreSQL)
@@ -88,9 +95,18 @@ def one_hash_ms(env: dict[str, str]) -> float:
         return statistics.median(hasher.time_one() for _ in range(9))
 
 
-def run_ours(engine: str, args: argparse.Namespace, database: str) -> dict[str, dict[str, Any]]:
+TOPOLOGY_SCENARIOS = ("whoami", "put")  # what the cluster is compared with one Redis on
+
+
+def run_ours(
+    engine: str,
+    args: argparse.Namespace,
+    database: str,
+    redis_env: dict[str, str] | None = None,
+    scenarios: tuple[str, ...] = ("whoami", "data-get", "put", "sessions"),
+) -> dict[str, dict[str, Any]]:
     prefix = f"bench{int(time.time())}"
-    env = common.service_env(engine, database, prefix)
+    env = common.service_env(engine, database, prefix, **(redis_env or {}))
     command = common.server_command(args.server, args.workers)
     results: dict[str, dict[str, Any]] = {}
     with common.Server(command, env, common.ROOT, probe="/api/v1/health") as server:
@@ -108,11 +124,16 @@ def run_ours(engine: str, args: argparse.Namespace, database: str) -> dict[str, 
             sid, csrf = cookies["sessionid"].value, headers["X-CSRFToken"]
             headers = {**headers, "Cookie": f"sessionid={sid}; csrftoken={csrf}"}
         load = args.load
-        results["whoami"] = common.wrk(load, f"{base}/api/v1/auth/session", headers=headers)
-        results["data-get"] = common.wrk(load, data_url, headers=headers)
-        results["put"] = common.wrk(load, data_url, "PUT", '{"value": "v"}', headers)
-        results["sessions"] = common.wrk(load, f"{base}/api/v1/sessions", headers=headers)
-        if "login" in args.scenarios:
+        urls = {
+            "whoami": (f"{base}/api/v1/auth/session", "GET", ""),
+            "data-get": (data_url, "GET", ""),
+            "put": (data_url, "PUT", '{"value": "v"}'),
+            "sessions": (f"{base}/api/v1/sessions", "GET", ""),
+        }
+        for scenario in scenarios:
+            url, method, body = urls[scenario]
+            results[scenario] = common.wrk(load, url, method, body, headers)
+        if "login" in args.scenarios and redis_env is None:
             results.update(_logins_ours(port, base, load, args, env))
     return results
 
@@ -212,22 +233,9 @@ def main() -> None:
     runs: dict[str, list[dict[str, dict[str, Any]]]] = {}
     started = datetime.now(UTC)
     loads = [common.load_average()]
-    for round_number in range(1, args.repeat + 1):
-        print(f"round {round_number}/{args.repeat} (load average {common.load_average()})", flush=True)
-        plan: list[tuple[str, Any]] = []
-        if stock:
-            plan.append(("raw", lambda: run_raw(args)))
-            for engine in STOCK_ENGINES:
-                plan.append((f"stock {engine}", lambda e=engine: run_stock(e, args)))
-            plan.append(("stock db CONN_MAX_AGE=0", lambda: run_stock("db", args, conn_max_age=0)))
-        for engine in args.engines:
-            plan.append((f"ours {engine}", lambda e=engine: run_ours(e, args, database)))
-        # Alternate the order: whatever runs first in a round fared better on this machine, whatever it was.
-        for label, run in plan if round_number % 2 else plan[::-1]:
-            result = run()
-            runs.setdefault(label, []).append(result)
-            print("  " + report.one_line(label, result), flush=True)
-        loads.append(common.load_average())
+    with ExitStack() as stack:
+        redis_envs = {name: stack.enter_context(topology(name)) for name in args.topologies}
+        _rounds(args, stock, database, redis_envs, runs, loads)
     results = {
         "command": " ".join(["make bench", *sys.argv[1:]]),
         "date": started.strftime("%Y-%m-%d %H:%M UTC"),
@@ -250,6 +258,56 @@ def main() -> None:
         Path(args.chart).parent.mkdir(parents=True, exist_ok=True)
         report.chart(results, Path(args.chart))
         print(f"chart: {args.chart}")
+
+
+def _rounds(
+    args: argparse.Namespace,
+    stock: bool,
+    database: str,
+    redis_envs: dict[str, dict[str, str]],
+    runs: dict[str, list[dict[str, dict[str, Any]]]],
+    loads: list[str],
+) -> None:
+    for round_number in range(1, args.repeat + 1):
+        print(f"round {round_number}/{args.repeat} (load average {common.load_average()})", flush=True)
+        plan: list[tuple[str, Any]] = []
+        if stock:
+            plan.append(("raw", lambda: run_raw(args)))
+            for engine in STOCK_ENGINES:
+                plan.append((f"stock {engine}", lambda e=engine: run_stock(e, args)))
+            plan.append(("stock db CONN_MAX_AGE=0", lambda: run_stock("db", args, conn_max_age=0)))
+        for engine in args.engines:
+            plan.append((f"ours {engine}", lambda e=engine: run_ours(e, args, database)))
+        for name, redis_env in redis_envs.items():  # against "ours cache" on one Redis, in the same round
+            if "cache" not in args.engines:
+                plan.append(
+                    ("ours cache", lambda: run_ours("cache", args, database, None, TOPOLOGY_SCENARIOS))
+                )
+            plan.append(
+                (
+                    f"ours cache@{name}",
+                    lambda env=redis_env: run_ours("cache", args, database, env, TOPOLOGY_SCENARIOS),
+                )
+            )
+        # Alternate the order: whatever runs first in a round fared better on this machine, whatever it was.
+        for label, run in plan if round_number % 2 else plan[::-1]:
+            result = run()
+            runs.setdefault(label, []).append(result)
+            print("  " + report.one_line(label, result), flush=True)
+        loads.append(common.load_average())
+
+
+@contextmanager
+def topology(name: str) -> Iterator[dict[str, str]]:
+    """Start a Redis topology of the tests' own (only "cluster": 3 primaries, 3 replicas) for the run."""
+    if name != "cluster":
+        raise SystemExit(f"unknown topology {name!r}: only 'cluster'")
+    with tempfile.TemporaryDirectory(prefix="bench-cluster-") as root:
+        cluster = RedisClusterNodes(Path(root)).start()
+        try:
+            yield {"REDIS_CLUSTER": "1", "REDIS_URL": cluster.url}
+        finally:
+            cluster.stop()
 
 
 def median_of(rounds: list[dict[str, dict[str, Any]]]) -> dict[str, dict[str, float]]:
@@ -294,13 +352,19 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--duration", default="10s")
     parser.add_argument("--warmup", default="2s")
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument(
+        "--topologies",
+        default="cluster",
+        help="Redis topologies to run cache's who am I and PUT on beside one Redis ('' for none)",
+    )
     parser.add_argument("--no-stock", dest="stock", action="store_false", help="skip the stock baseline")
     parser.add_argument("--no-login", dest="login", action="store_false", help="skip the login scenarios")
     parser.add_argument("--login-n", type=int, default=15, help="sequential logins timed for the latency")
     parser.add_argument("--out", default=str(common.ROOT / "var" / "bench" / "results.json"))
     parser.add_argument("--chart", default="", help="also draw the req/s chart into this PNG")
     args = parser.parse_args()
-    args.engines = OURS_ENGINES if args.engines == "all" else args.engines.split(",")
+    args.engines = OURS_ENGINES if args.engines == "all" else [e for e in args.engines.split(",") if e]
+    args.topologies = [name for name in args.topologies.split(",") if name]
     args.load = common.Load(connections=args.connections, duration=args.duration, warmup=args.warmup)
     args.scenarios = {"login"} if args.login else set()
     return args

@@ -47,7 +47,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 from django.utils.crypto import salted_hmac
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from api_project import redis_layout
+from api_project import redis_layout, redis_replicas
 from api_project.errors import STORE_ERRORS
 from sessions_api.backends.base import configured_engine
 from sessions_api.models import UserSession
@@ -243,7 +243,7 @@ def _drop(keys: Sequence[str]) -> None:
         raise RedisConnectionError("Redis did not answer earlier in this request")
     _, _, drop = _redis()
     try:
-        drop(keys=list(keys), args=[GENERATION_TIMEOUT])
+        redis_replicas.script(drop, keys=list(keys), args=[GENERATION_TIMEOUT])  # and WAIT, if asked
     except STORE_ERRORS as exc:
         _Breaker.trip(exc, "drop")
         raise

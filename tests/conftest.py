@@ -23,7 +23,8 @@ MERGING_ENGINES = ["db-sqlite", "db-postgres", "cache", "cached_db", "file"]
 POOLED_ENGINES = ["db-pgbouncer", "cached_db-pgbouncer"]
 # TEST_REDIS_TOPOLOGIES=cluster,sentinel adds every engine once more on each of those topologies,
 # started by the tests (tests/support/topologies.py): "cache@cluster", "file@sentinel"... There
-# file and signed_cookies keep the auth check's copies and the throttle in Redis.
+# file and signed_cookies keep the auth check's copies and the throttle in Redis. Every primary of
+# theirs has a replica, so they run with REDIS_MIN_REPLICAS=1: each write the guarantees rest on waits.
 TOPOLOGIES = [name for name in os.environ.get("TEST_REDIS_TOPOLOGIES", "").split(",") if name]
 REDIS_ENGINES = ["cache", "cached_db", "file", "signed_cookies"]
 TOPOLOGY_ENGINES = [f"{engine}@{topology}" for topology in TOPOLOGIES for engine in REDIS_ENGINES]
@@ -55,12 +56,16 @@ class ServerPool:
             cluster = self.topologies.get(topology) or RedisClusterNodes(self.workdir).start()
             self.topologies[topology] = cluster
             assert isinstance(cluster, RedisClusterNodes)
-            return {"REDIS_CLUSTER": "1", "REDIS_URL": cluster.url}
+            return {"REDIS_CLUSTER": "1", "REDIS_URL": cluster.url, "REDIS_MIN_REPLICAS": "1"}
         if topology == "sentinel":
             group = self.topologies.get(topology) or SentinelGroup(self.workdir).start()
             self.topologies[topology] = group
             assert isinstance(group, SentinelGroup)
-            return {"REDIS_SENTINELS": group.sentinels_setting, "REDIS_SENTINEL_MASTER": MASTER_NAME}
+            return {
+                "REDIS_SENTINELS": group.sentinels_setting,
+                "REDIS_SENTINEL_MASTER": MASTER_NAME,
+                "REDIS_MIN_REPLICAS": "1",
+            }
         require_redis()
         return {"REDIS_URL": REDIS_URL}
 

@@ -25,6 +25,10 @@ REFUSED = {
     ),
     "sentinel-not-host-port": ({"REDIS_SENTINELS": "s", "REDIS_SENTINEL_MASTER": "m"}, "host:port"),
     "brace-in-prefix": ({"REDIS_URL": "redis://n:6379", "CACHE_KEY_PREFIX": "a{b}"}, "CACHE_KEY_PREFIX"),
+    "negative-min-replicas": (
+        {"REDIS_URL": "redis://n:6379", "REDIS_MIN_REPLICAS": "-1"},
+        "REDIS_MIN_REPLICAS",
+    ),
 }
 
 

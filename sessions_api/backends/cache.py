@@ -25,8 +25,10 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends import cache
 from django.contrib.sessions.backends.base import UpdateError
+from django.core.cache import caches
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from api_project import redis_replicas
 from sessions_api import snapshots
 from sessions_api.backends.base import AuthRows, MergingSessionMixin
 from sessions_api.selectors import REGISTRY_KEY
@@ -54,6 +56,11 @@ def _compare_and_set(client: Any) -> Any:
 class SessionStore(MergingSessionMixin, cache.SessionStore):
     _loaded_raw: bytes | None = None  # the stored bytes as this request loaded them
     prefetched_snapshots: snapshots.Prefetched | None = None  # read with the session, for auth_rows()
+
+    def __init__(self, session_key: str | None = None) -> None:
+        super().__init__(session_key)
+        # Creates wait for REDIS_MIN_REPLICAS replicas, as the compare-and-set below does.
+        self._cache: Any = redis_replicas.cache(caches[settings.SESSION_CACHE_ALIAS])
 
     def auth_rows(self, entry_id: str, user_id: Any) -> AuthRows | None:
         if self.prefetched_snapshots is None:
@@ -116,7 +123,8 @@ class SessionStore(MergingSessionMixin, cache.SessionStore):
                 self._session_cache = session
                 encoded = client.encode(session)
                 ttl = max(1, self.get_expiry_age())
-                if _compare_and_set(redis)(keys=[key], args=[expected, encoded, ttl]):
+                cas = _compare_and_set(redis)
+                if redis_replicas.script(cas, keys=[key], args=[expected, encoded, ttl], wrote=bool):
                     self._loaded_raw = encoded
                     return True
             expected = redis.get(key)

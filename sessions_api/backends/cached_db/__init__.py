@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib.sessions.backends.cached_db import KEY_PREFIX
 from django.core.cache import caches
 
+from api_project import redis_replicas
 from sessions_api.backends.cached_db import trust as cache_trust
 from sessions_api.backends.db import SessionStore as DBStore
 
@@ -37,6 +38,11 @@ class SessionStore(DBStore):
 
     def _key_of(self, session_key: str) -> cache_trust.KeyOf:
         return lambda epoch: f"{self.cache_key_prefix}:{epoch}:{session_key}"
+
+    def _written_cache(self) -> Any:
+        """The cache for writes: with REDIS_MIN_REPLICAS, one a replica does not acknowledge is a cache
+        failure (trust.py opens an episode). Fills need no replica: a lost one is a miss."""
+        return redis_replicas.cache(self._cache)
 
     def load(self) -> dict[str, Any]:
         trust = cache_trust.current()
@@ -60,7 +66,7 @@ class SessionStore(DBStore):
         with self.session_lock():
             super().save(must_create)
             written = cache_trust.cache_write(
-                self._cache, self._key_of(self.session_key), self._session, self.get_expiry_age()
+                self._written_cache(), self._key_of(self.session_key), self._session, self.get_expiry_age()
             )
         written.settle()
 
@@ -70,5 +76,5 @@ class SessionStore(DBStore):
             return
         with self.session_lock():
             super().delete(key)
-            written = cache_trust.cache_write(self._cache, self._key_of(key), ENDED, ENDED_TIMEOUT)
+            written = cache_trust.cache_write(self._written_cache(), self._key_of(key), ENDED, ENDED_TIMEOUT)
         written.settle()
