@@ -7,6 +7,7 @@ import secrets
 from django.conf import settings
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
+from django.utils import timezone
 
 USER_AGENT_MAX = 512  # what the registry keeps of a User-Agent
 
@@ -19,6 +20,15 @@ def new_token_version() -> str:
 def new_public_id() -> str:
     """Return a random public session id (independent of the session key, so it reveals nothing)."""
     return secrets.token_urlsafe(16)
+
+
+class UserSessionQuerySet(models.QuerySet["UserSession"]):
+    """Registry entries, as every query of them is made."""
+
+    def expired(self) -> UserSessionQuerySet:
+        """Return the entries past either lifetime (idle or absolute)."""
+        now = timezone.now()
+        return self.filter(models.Q(expires_at__lte=now) | models.Q(absolute_expires_at__lte=now))
 
 
 class UserSession(models.Model):
@@ -55,6 +65,8 @@ class UserSession(models.Model):
         help_text="Changed, with the copy the session holds, when the session's older tokens must stop "
         "working (a password or expiry change): a client-held token of another version is refused.",
     )
+
+    objects = UserSessionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "id"]

@@ -21,7 +21,7 @@ from api_project.network import client_address, recorded_address
 from sessions_api import snapshots
 from sessions_api.backends.base import engine_of
 from sessions_api.devices import Device
-from sessions_api.models import USER_AGENT_MAX, KnownDevice, LoginFailure, UserSession, new_token_version
+from sessions_api.models import USER_AGENT_MAX, KnownDevice, UserSession, new_token_version
 from sessions_api.selectors import (
     REGISTRY_KEY,
     TOKEN_VERSION_KEY,
@@ -225,18 +225,6 @@ def user_sessions_revoke(*, user_id: Any, keep: str | None = None, request: Http
 def expired_sessions_clear() -> int:
     """Delete expired sessions from the store and the registry (what ``clearsessions`` does)."""
     return import_module(settings.SESSION_ENGINE).SessionStore.clear_expired_count()
-
-
-def registry_prune() -> int:
-    """Delete registry rows past either lifetime, and throttle counts past their window."""
-    now = timezone.now()
-    expired = UserSession.objects.filter(expires_at__lte=now) | UserSession.objects.filter(
-        absolute_expires_at__lte=now
-    )
-    deleted, _ = expired.delete()
-    window = max(settings.LOGIN_FAILURE_WINDOW, settings.REGISTRATION_WINDOW)
-    LoginFailure.objects.filter(at__lt=now - timedelta(seconds=window)).delete()
-    return deleted
 
 
 def user_exists(*, user_id: int) -> bool:
