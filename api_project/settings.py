@@ -152,7 +152,7 @@ if REDIS_URL:
         )
     }
     # Seconds a copy of a registry entry or a user may stay in Redis (sessions_api/snapshots.py): every
-    # write drops it at once; this only bounds what a QuerySet.update() that forgets to could leave.
+    # write drops it at once; this only bounds what a bulk update of users typed in a shell could leave.
     AUTH_CACHE_TIMEOUT = env.int("AUTH_CACHE_TIMEOUT", default=300)
 else:
     AUTH_CACHE_TIMEOUT = 0  # never in process memory: without Redis every auth check reads the database

@@ -6,9 +6,11 @@ round trip and from the database only on a miss (``db`` reads them joined to the
 ``cached_db`` from the database, see ``enabled``). A copy is never served past a write:
 
 * Every write to a registry entry or a user drops its copy. The model signals below catch ``save()``
-  and ``delete()`` (the admin's, cascades and queryset deletes included); code that changes rows with
-  ``QuerySet.update()`` calls ``invalidate`` itself (``sessions_api.services`` does). The timeout
-  bounds what a forgotten ``update()`` elsewhere could leave behind.
+  and ``delete()`` (the admin's, cascades and queryset deletes included); the registry's queryset
+  (``sessions_api.models.UserSessionQuerySet``) drops the copies of the rows its ``update()`` changes,
+  so no caller has to. The service changes users only by ``save()``; Django's ``User`` model cannot
+  take a queryset of ours without swapping the user model, so a ``QuerySet.update()`` of users made
+  by hand (a shell) leaves copies that the timeout (``AUTH_CACHE_TIMEOUT``) bounds.
 * A copy is dropped before the write, so that with Redis unreachable the write fails (a 503) instead
   of leaving a copy behind, and again once the transaction commits, to drop any copy a reader took
   from the old row in between.
@@ -165,16 +167,6 @@ def get_many(
             redis_health.trip(exc, "fill")
         results.append(data)
     return results
-
-
-def invalidate(kind: str, ident: Any, *, user_id: Any) -> None:
-    """Drop a copy after a ``QuerySet.update()`` of its row: now, and again when the transaction commits.
-
-    ``user_id`` is the user the row is (an entry's ``user_id``, a user's own id).
-    """
-    if not enabled() or ident is None:
-        return
-    _drop_now_and_after_commit([keys_of(kind, ident, user_id)])
 
 
 def invalidate_entries(entries: Iterable[tuple[str, Any]]) -> None:
