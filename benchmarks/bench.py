@@ -3,7 +3,8 @@
 Each round starts every configuration in turn (the raw WSGI + Redis limit, stock Django on each engine,
 the service on each engine), drives it with wrk and stops it; the report gives the median of the rounds
 for each figure and the ratios the performance targets are stated in. Other processes on the machine
-move absolute figures; ratios from one interleaved run move far less. Results: var/bench/results.json.
+move absolute figures; ratios from one interleaved run move far less. Results: var/bench/results.json,
+and a section of its own at the end of benchmarks/RESULTS.md (``--no-record`` leaves it alone).
 """
 
 from __future__ import annotations
@@ -246,6 +247,9 @@ def main() -> None:
     out.with_suffix(".md").write_text(report.table(results) + "\n")
     print(report.table(results))
     print(f"\nresults: {out}")
+    if args.record:
+        report.append_to_results(results)
+        print(f"recorded: {report.RESULTS}")
     if args.chart:
         Path(args.chart).parent.mkdir(parents=True, exist_ok=True)
         report.chart(results, Path(args.chart))
@@ -299,6 +303,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--login-n", type=int, default=15, help="sequential logins timed for the latency")
     parser.add_argument("--out", default=str(common.ROOT / "var" / "bench" / "results.json"))
     parser.add_argument("--chart", default="", help="also draw the req/s chart into this PNG")
+    parser.add_argument(
+        "--no-record",
+        dest="record",
+        action="store_false",
+        help="do not append the run to benchmarks/RESULTS.md (a trial run)",
+    )
     args = parser.parse_args()
     args.engines = OURS_ENGINES if args.engines == "all" else args.engines.split(",")
     args.load = common.Load(connections=args.connections, duration=args.duration, warmup=args.warmup)
