@@ -5,8 +5,8 @@ entries and users, ``cached_db``'s sessions), and counts that have no other home
 the ``cache`` engine's sessions). After a Redis error:
 
 - a user of copies leaves Redis alone for its cooldown (``COOLDOWN``), reading and writing the
-  database alone, instead of every request waiting out the Redis timeout; the first call after the
-  cooldown tries Redis again, and either closes the breaker by succeeding or opens it again;
+  database alone, instead of every request waiting out the Redis timeout; once the cooldown has
+  passed the next call tries Redis again, and another error opens the breaker again;
 - within the request that met the error, nothing that must reach Redis before a write (dropping a
   copy) waits out a second timeout: it fails at once, and the write answers 503;
 - what has no other home never consults the breaker and never fails open: the throttle and the
