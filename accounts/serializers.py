@@ -46,7 +46,8 @@ class UserSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
         # What the model fields would give, without building them: ModelSerializer introspects the
-        # model on every instance, a quarter of the cost of "who am I". The schema still uses them.
+        # model on every instance, a large part of the cost of "who am I" (docs/performance.md). The
+        # schema still uses them.
         return {
             "id": instance.pk,
             "username": str(instance.username),

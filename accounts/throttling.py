@@ -134,6 +134,13 @@ class DatabaseFailureStore:
         LoginFailure.objects.filter(pk__in=receipt).delete()
 
 
+def failures_prune() -> int:
+    """Delete the database's failure rows past every window; return how many went (Redis expires its own)."""
+    window = max(settings.LOGIN_FAILURE_WINDOW, settings.REGISTRATION_WINDOW)
+    deleted, _ = LoginFailure.objects.filter(at__lt=timezone.now() - timedelta(seconds=window)).delete()
+    return deleted
+
+
 @cache
 def failure_store() -> FailureStore:
     """Return the store chosen once from settings."""

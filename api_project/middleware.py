@@ -20,7 +20,8 @@ def allowed_hosts_middleware(get_response: Callable[[HttpRequest], HttpResponse]
 
 class AdminMessageMiddleware(MessageMiddleware):
     """Django's messages outside the API: no API view sends one, and building the message storage on every
-    request cost 5% of who am I's CPU. The admin and every other page keep them.
+    request is a measurable part of who am I's CPU (docs/performance.md). The admin and every other page
+    keep them.
     """
 
     def __call__(self, request: HttpRequest) -> HttpResponse:

@@ -9,19 +9,14 @@ from __future__ import annotations
 import secrets
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
 
 import environ
 
-from api_project import redis_topology
+from api_project import settings_stores
+from api_project.settings_stores import fail
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
-
-
-def fail(message: str) -> NoReturn:
-    """Stop start-up with a one-line message (no traceback) that says what to set."""
-    raise SystemExit(f"Configuration error: {message}")
 
 
 # --- Core -------------------------------------------------------------------------------------
@@ -112,27 +107,8 @@ TEMPLATES = [
 # --- Database ---------------------------------------------------------------------------------
 # https://docs.djangoproject.com/en/5.2/ref/settings/#databases
 
-DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
-}
-_database = DATABASES["default"]
-_database["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-_database["CONN_HEALTH_CHECKS"] = True
-if _database["ENGINE"] == "django.db.backends.sqlite3":
-    if _database["NAME"] != ":memory:":
-        try:
-            Path(_database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-        except OSError:
-            fail(f"cannot create the SQLite directory of {_database['NAME']}: set DATABASE_URL.")
-    # IMMEDIATE takes the write lock when a transaction starts, so two session merges never
-    # both read the old row; WAL lets readers go on meanwhile.
-    _database.setdefault("OPTIONS", {}).update(
-        {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
-    )
-elif _database["ENGINE"] == "django.db.backends.postgresql":
-    # Fail fast instead of hanging when PostgreSQL is unreachable (docs/reliability.md). Our backend is
-    # Django's plus a client-side bound on waiting for a reply (api_project/db/base.py).
-    _database["ENGINE"] = "api_project.db"
+DATABASES = {"default": settings_stores.database(env, base_dir=BASE_DIR)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASE_STATEMENT_TIMEOUT_MS = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=5000)
     DATABASE_REPLY_TIMEOUT = env.float(
         "DATABASE_REPLY_TIMEOUT", default=DATABASE_STATEMENT_TIMEOUT_MS / 1000 + 1
@@ -142,25 +118,12 @@ elif _database["ENGINE"] == "django.db.backends.postgresql":
     # `options`), so the role carries it and each new connection checks it does (api_project/db/base.py),
     # and Django's server-side cursors (DECLARE ... WITH HOLD) are off (docs/deployment.md, PgBouncer).
     DATABASE_TRANSACTION_POOLING = env.bool("DATABASE_TRANSACTION_POOLING", default=False)
-    _database["DISABLE_SERVER_SIDE_CURSORS"] = DATABASE_TRANSACTION_POOLING
-    # Off by default there too: PgBouncer keeps prepared statements only from 1.21 (max_prepared_statements).
-    _prepared_statements = env.bool("DATABASE_PREPARED_STATEMENTS", default=not DATABASE_TRANSACTION_POOLING)
-    _database.setdefault("OPTIONS", {}).update(
-        {
-            "connect_timeout": env.int("DATABASE_CONNECT_TIMEOUT", default=2),
-            "keepalives": 1,
-            "keepalives_idle": 5,
-            "keepalives_interval": 1,
-            "keepalives_count": 2,
-            "tcp_user_timeout": 2000,
-            # psycopg prepares a statement on its 5th run on a server-side binding cursor, which only
-            # api_project.db.hot_cursor() makes (the auth check's reads and the session's guarded
-            # UPDATE); None, Django's default, prepares nothing.
-            "prepare_threshold": 5 if _prepared_statements else None,
-        }
+    settings_stores.configure_postgresql(
+        env,
+        DATABASES["default"],
+        statement_timeout_ms=DATABASE_STATEMENT_TIMEOUT_MS,
+        transaction_pooling=DATABASE_TRANSACTION_POOLING,
     )
-    if not DATABASE_TRANSACTION_POOLING:
-        _database["OPTIONS"]["options"] = f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}"
 
 # --- Cache (Redis) ----------------------------------------------------------------------------
 # https://github.com/jazzband/django-redis#configure-as-cache-backend
@@ -171,38 +134,27 @@ REDIS_TIMEOUT_SECONDS = env.float("REDIS_TIMEOUT_SECONDS", default=0.5)
 REDIS_CLUSTER = env.bool("REDIS_CLUSTER", default=False)
 REDIS_SENTINELS = env.list("REDIS_SENTINELS", default=[])
 REDIS_SENTINEL_MASTER = env.str("REDIS_SENTINEL_MASTER", default="")
-# Replicas that must hold a write revocation, the no-lost-update guarantee or the throttle rests on
-# before it is acknowledged (WAIT; api_project/redis_replicas.py). 0: no wait.
-REDIS_MIN_REPLICAS = env.int("REDIS_MIN_REPLICAS", default=0)
-if REDIS_MIN_REPLICAS < 0:
-    fail("REDIS_MIN_REPLICAS is a number of replicas: 0 or more.")
-try:
-    _location, _topology_options = redis_topology.location_and_options(
-        url=REDIS_URL, cluster=REDIS_CLUSTER, sentinels=REDIS_SENTINELS, master=REDIS_SENTINEL_MASTER
-    )
-    redis_topology.check_key_prefix(env.str("CACHE_KEY_PREFIX", default="sessauth"))
-except redis_topology.TopologyError as exc:
-    fail(str(exc))
+# Replicas that must hold a write the guarantees rest on before it is acknowledged (redis_replicas.py).
+REDIS_MIN_REPLICAS = settings_stores.replicas(env.int("REDIS_MIN_REPLICAS", default=0))
+_location, _topology_options = settings_stores.redis_location(
+    url=REDIS_URL,
+    cluster=REDIS_CLUSTER,
+    sentinels=REDIS_SENTINELS,
+    master=REDIS_SENTINEL_MASTER,
+    key_prefix=env.str("CACHE_KEY_PREFIX", default="sessauth"),
+)
 REDIS_URL = _location  # under Sentinel, the master's name: "Redis is configured" wherever code asks
-_pool_kwargs: dict[str, Any] = {"retry_on_timeout": False, "health_check_interval": 30}
-_pool_kwargs.update(_topology_options.pop("CONNECTION_POOL_KWARGS", {}))
 if REDIS_URL:
     CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="sessauth"),
-            "OPTIONS": {
-                "CLIENT_CLASS": "django_redis.client.DefaultClient",
-                "SOCKET_CONNECT_TIMEOUT": REDIS_TIMEOUT_SECONDS,
-                "SOCKET_TIMEOUT": REDIS_TIMEOUT_SECONDS,
-                "CONNECTION_POOL_KWARGS": _pool_kwargs,
-                **_topology_options,
-            },
-        }
+        "default": settings_stores.redis_cache(
+            location=REDIS_URL,
+            key_prefix=env.str("CACHE_KEY_PREFIX", default="sessauth"),
+            timeout=REDIS_TIMEOUT_SECONDS,
+            topology_options=_topology_options,
+        )
     }
     # Seconds a copy of a registry entry or a user may stay in Redis (sessions_api/snapshots.py): every
-    # write drops it at once; this only bounds what a QuerySet.update() that forgets to could leave.
+    # write drops it at once; this only bounds what a bulk update of users typed in a shell could leave.
     AUTH_CACHE_TIMEOUT = env.int("AUTH_CACHE_TIMEOUT", default=300)
 else:
     AUTH_CACHE_TIMEOUT = 0  # never in process memory: without Redis every auth check reads the database
@@ -294,7 +246,7 @@ CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_HEADERS = ["accept", "content-type", "x-csrftoken", "x-session-token", "x-requested-with"]
 CORS_EXPOSE_HEADERS = ["x-session-token", "retry-after"]
 if not CORS_ALLOWED_ORIGINS:
-    # With no origin allowed the middleware would only add "Vary: Origin", at 7% of who am I's CPU.
+    # With no origin allowed the middleware would only add "Vary: Origin", at a cost (docs/performance.md).
     MIDDLEWARE.remove("corsheaders.middleware.CorsMiddleware")
 
 # --- Accounts ---------------------------------------------------------------------------------

@@ -9,5 +9,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "api_project.settings")
 application = get_wsgi_application()
 
 # What is loaded by now lives as long as the worker: freezing it keeps the cyclic garbage collector from
-# walking Django's hundred thousand objects again on each full collection (2-6% of who am I's CPU).
+# walking Django's hundred thousand objects again on each full collection (docs/performance.md).
 gc.freeze()

@@ -4,7 +4,8 @@ Each round starts every configuration in turn (the raw WSGI + Redis limit, stock
 the service on each engine, and ``cache`` on a Redis Cluster of ours beside the one Redis), drives it
 with wrk and stops it; the report gives the median of the rounds
 for each figure and the ratios the performance targets are stated in. Other processes on the machine
-move absolute figures; ratios from one interleaved run move far less. Results: var/bench/results.json.
+move absolute figures; ratios from one interleaved run move far less. Results: var/bench/results.json,
+and a section of its own at the end of benchmarks/RESULTS.md (``--no-record`` leaves it alone).
 """
 
 from __future__ import annotations
@@ -254,6 +255,9 @@ def main() -> None:
     out.with_suffix(".md").write_text(report.table(results) + "\n")
     print(report.table(results))
     print(f"\nresults: {out}")
+    if args.record:
+        report.append_to_results(results)
+        print(f"recorded: {report.RESULTS}")
     if args.chart:
         Path(args.chart).parent.mkdir(parents=True, exist_ok=True)
         report.chart(results, Path(args.chart))
@@ -362,6 +366,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--login-n", type=int, default=15, help="sequential logins timed for the latency")
     parser.add_argument("--out", default=str(common.ROOT / "var" / "bench" / "results.json"))
     parser.add_argument("--chart", default="", help="also draw the req/s chart into this PNG")
+    parser.add_argument(
+        "--no-record",
+        dest="record",
+        action="store_false",
+        help="do not append the run to benchmarks/RESULTS.md (a trial run)",
+    )
     args = parser.parse_args()
     args.engines = OURS_ENGINES if args.engines == "all" else [e for e in args.engines.split(",") if e]
     args.topologies = [name for name in args.topologies.split(",") if name]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"  # every recorded run, one section each
+
 SCENARIOS = {
     "raw": "GET / (one Redis GET)",
     "whoami": "GET /auth/session",
@@ -157,10 +159,26 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
 
 
 def table(results: dict[str, Any]) -> str:
+    return "\n".join(
+        [f"\n{results['command']} — {results['date']}", f"machine: {results['machine']}", *_body(results)]
+    )
+
+
+def section(results: dict[str, Any]) -> str:
+    """Return the run as a section of RESULTS.md: a heading with its command, date and machine; its tables."""
+    heading = f"## {results['command']}, {results['date']}, {results['machine']}"
+    return "\n".join([heading, "", *_body(results)]) + "\n"
+
+
+def append_to_results(results: dict[str, Any], path: Path = RESULTS) -> None:
+    """Add the run at the end of RESULTS.md as a section of its own; the sections before stay as they are."""
+    before = path.read_text() if path.exists() else "# Benchmark results\n"
+    path.write_text(before.rstrip("\n") + "\n\n" + section(results))
+
+
+def _body(results: dict[str, Any]) -> list[str]:
     load = results["load"]
     lines = [
-        f"\n{results['command']} — {results['date']}",
-        f"machine: {results['machine']}",
         f"server: {results['server']}, {results['workers']} workers; wrk {load['threads']} threads, "
         f"{load['connections']} connections, {load['duration']}; medians of {results['repeat']} interleaved "
         f"rounds; load average before/after rounds: {', '.join(results['load_averages'])}",
@@ -177,7 +195,7 @@ def table(results: dict[str, Any]) -> str:
     lines += ["", "| target | measured | goal | met |", "|---|---:|---|---|"]
     for name, shown, goal, met in targets(results):
         lines.append(f"| {name} | {shown} | {goal} | {'yes' if met else 'NO'} |")
-    return "\n".join(lines)
+    return lines
 
 
 def chart(results: dict[str, Any], path: Path) -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
+from django.utils import timezone
 
 USER_AGENT_MAX = 512  # what the registry keeps of a User-Agent
 
@@ -19,6 +21,52 @@ def new_token_version() -> str:
 def new_public_id() -> str:
     """Return a random public session id (independent of the session key, so it reveals nothing)."""
     return secrets.token_urlsafe(16)
+
+
+class UserSessionQuerySet(models.QuerySet["UserSession"]):
+    """Registry entries; every write of them in bulk drops their Redis copies, so no caller has to.
+
+    ``save()`` and ``delete()`` drop the copies through the model's signals (``sessions_api.snapshots``);
+    ``update()``, which sends none, drops them here, before the write and again after the commit, and
+    writes only the rows whose copies it dropped. A store error while dropping writes nothing.
+    """
+
+    def expired(self) -> UserSessionQuerySet:
+        """Return the entries past either lifetime (idle or absolute)."""
+        now = timezone.now()
+        return self.filter(models.Q(expires_at__lte=now) | models.Q(absolute_expires_at__lte=now))
+
+    def update(self, **kwargs: Any) -> int:
+        """Update the entries after dropping their copies; return how many rows changed."""
+        ids = self._drop_copies()
+        if ids is None:
+            return super().update(**kwargs)
+        return models.QuerySet(self.model, using=self.db).filter(pk__in=ids).update(**kwargs) if ids else 0
+
+    def delete_in_one_statement(self) -> int:
+        """Delete the entries with one DELETE and no per-row signals, after dropping their copies.
+
+        An entry has nothing that cascades from it but its copies: one Redis call per user, where
+        ``delete()`` would drop each copy twice through the signals.
+        """
+        ids = self._drop_copies()
+        if ids is None:
+            ids = list(self.values_list("pk", flat=True))
+        rows: models.QuerySet[UserSession] = models.QuerySet(self.model, using=self.db).filter(pk__in=ids)
+        return rows._raw_delete(self.db) if ids else 0
+
+    def _drop_copies(self) -> list[str] | None:
+        """Drop the copies of the entries selected (now and after the commit); return their ids.
+
+        None when no copies are kept (no Redis, or an engine that reads the rows itself).
+        """
+        from sessions_api import snapshots
+
+        if not snapshots.enabled():
+            return None
+        entries = list(self.values_list("id", "user_id"))
+        snapshots.invalidate_entries(entries)
+        return [entry_id for entry_id, _ in entries]
 
 
 class UserSession(models.Model):
@@ -55,6 +103,8 @@ class UserSession(models.Model):
         help_text="Changed, with the copy the session holds, when the session's older tokens must stop "
         "working (a password or expiry change): a client-held token of another version is refused.",
     )
+
+    objects = UserSessionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "id"]

@@ -81,7 +81,7 @@ def user_sessions_list(*, user_id: Any) -> QuerySet[UserSession]:
 
 
 # The registry's columns a session list shows. Lists read them as rows, not model instances: building
-# a hundred instances (and loading columns no row shows) was a fifth of a 100-session list's time.
+# a hundred instances (and loading columns no row shows) was a large part of a long list's time.
 ROW_COLUMNS = (
     "id",
     "user_id",

@@ -9,7 +9,7 @@ from importlib import import_module
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import SESSION_KEY, get_user_model
+from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
 from django.http import HttpRequest
@@ -21,7 +21,7 @@ from api_project.network import client_address, recorded_address
 from sessions_api import snapshots
 from sessions_api.backends.base import engine_of
 from sessions_api.devices import Device
-from sessions_api.models import USER_AGENT_MAX, KnownDevice, LoginFailure, UserSession, new_token_version
+from sessions_api.models import USER_AGENT_MAX, KnownDevice, UserSession, new_token_version
 from sessions_api.selectors import (
     REGISTRY_KEY,
     TOKEN_VERSION_KEY,
@@ -141,7 +141,6 @@ def registry_entry_rotate(*, session: SessionBase, **fields: Any) -> None:
         return
     version = new_token_version()
     UserSession.objects.filter(pk=entry_id).update(token_version=version, **fields)
-    snapshots.invalidate(snapshots.ENTRY, entry_id, user_id=session.get(SESSION_KEY))
     session[TOKEN_VERSION_KEY] = version
 
 
@@ -162,11 +161,12 @@ def registry_entry_touch(*, entry: UserSession, session: SessionBase) -> None:
     if snapshots.paused():  # Redis is away: record the activity once it answers, not a timeout per read
         return
     session.modified = True  # the middleware's save renews the store's expiry
-    UserSession.objects.filter(pk=entry.pk).update(last_activity=now, expires_at=session.get_expiry_date())
-    # Redis went away just now. A read must not fail for it: the copy keeps the older activity time,
-    # which the auth check decides nothing on, and the next touch after Redis answers drops it.
+    # If Redis went away just now, a read must not fail for it: the activity is recorded by the next
+    # request after Redis answers (the update writes nothing while it cannot drop the entry's copy).
     with contextlib.suppress(*STORE_ERRORS):
-        snapshots.invalidate(snapshots.ENTRY, entry.pk, user_id=entry.user_id)
+        UserSession.objects.filter(pk=entry.pk).update(
+            last_activity=now, expires_at=session.get_expiry_date()
+        )
 
 
 def registry_entry_delete(*, entry_id: Any) -> int:
@@ -180,7 +180,6 @@ def session_rename(*, user_id: Any, entry_id: str, name: str | None) -> UserSess
     """Name one of the user's sessions (None: no name); return its entry, None when it has none so."""
     if not user_sessions_list(user_id=user_id).filter(pk=entry_id).update(name=name or ""):
         return None
-    snapshots.invalidate(snapshots.ENTRY, entry_id, user_id=user_id)
     # Read back without assuming: a revocation may land between the write and this read (then 404).
     return UserSession.objects.filter(pk=entry_id).first()
 
@@ -194,17 +193,12 @@ def session_revoke(*, request: HttpRequest, user_id: Any, entry_id: str) -> None
 def sessions_revoke_many(*, request: HttpRequest, entry_ids: list[str]) -> int:
     """End the live sessions with these ids, in one transaction; return how many ended.
 
-    One DELETE and one invalidation pass (a Redis call per user, not two per session through the
-    model's signals): up to 500 ids at a time.
+    One DELETE and one pass dropping the copies (a Redis call per user, not two per session through
+    the model's signals): up to 500 ids at a time.
     """
     with transaction.atomic():
         doomed = UserSession.objects.filter(pk__in=set(entry_ids), expires_at__gt=timezone.now())
-        entries = list(doomed.select_for_update().values_list("id", "user_id"))
-        snapshots.invalidate_entries(entries)
-        # Django's own delete without signals or cascades (a registry entry has none but its copies,
-        # dropped just above): one statement, where delete() would drop each copy twice more.
-        ids = [entry_id for entry_id, _ in entries]
-        revoked = UserSession.objects.filter(pk__in=ids)._raw_delete(doomed.db) if ids else 0
+        revoked = doomed.select_for_update().delete_in_one_statement()
     audit_log(
         "staff_sessions_revoked", request=request, user_id=getattr(request.user, "pk", None), revoked=revoked
     )
@@ -225,18 +219,6 @@ def user_sessions_revoke(*, user_id: Any, keep: str | None = None, request: Http
 def expired_sessions_clear() -> int:
     """Delete expired sessions from the store and the registry (what ``clearsessions`` does)."""
     return import_module(settings.SESSION_ENGINE).SessionStore.clear_expired_count()
-
-
-def registry_prune() -> int:
-    """Delete registry rows past either lifetime, and throttle counts past their window."""
-    now = timezone.now()
-    expired = UserSession.objects.filter(expires_at__lte=now) | UserSession.objects.filter(
-        absolute_expires_at__lte=now
-    )
-    deleted, _ = expired.delete()
-    window = max(settings.LOGIN_FAILURE_WINDOW, settings.REGISTRATION_WINDOW)
-    LoginFailure.objects.filter(at__lt=now - timedelta(seconds=window)).delete()
-    return deleted
 
 
 def user_exists(*, user_id: int) -> bool:

@@ -24,6 +24,14 @@ no device before: the first login after registration, which an operator may not 
 """
 
 
+expired_sessions_cleared = Signal()
+"""Sent after ``clearsessions`` (or the staff's clear-expired) pruned the store and the registry.
+
+What else keeps rows that expire prunes them on it (accounts: its throttle's counts). ``sender``: the
+engine's ``SessionStore``.
+"""
+
+
 @receiver(user_logged_in, dispatch_uid="sessions_api.registry_on_login")
 def register_session(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if request is None or not hasattr(request, "session"):

@@ -6,9 +6,11 @@ round trip and from the database only on a miss (``db`` reads them joined to the
 ``cached_db`` from the database, see ``enabled``). A copy is never served past a write:
 
 * Every write to a registry entry or a user drops its copy. The model signals below catch ``save()``
-  and ``delete()`` (the admin's, cascades and queryset deletes included); code that changes rows with
-  ``QuerySet.update()`` calls ``invalidate`` itself (``sessions_api.services`` does). The timeout
-  bounds what a forgotten ``update()`` elsewhere could leave behind.
+  and ``delete()`` (the admin's, cascades and queryset deletes included); the registry's queryset
+  (``sessions_api.models.UserSessionQuerySet``) drops the copies of the rows its ``update()`` changes,
+  so no caller has to. The service changes users only by ``save()``; Django's ``User`` model cannot
+  take a queryset of ours without swapping the user model, so a ``QuerySet.update()`` of users made
+  by hand (a shell) leaves copies that the timeout (``AUTH_CACHE_TIMEOUT``) bounds.
 * A copy is dropped before the write, so that with Redis unreachable the write fails (a 503) instead
   of leaving a copy behind, and again once the transaction commits, to drop any copy a reader took
   from the old row in between.
@@ -16,10 +18,10 @@ round trip and from the database only on a miss (``db`` reads them joined to the
   generation counter, read with the copy, bumped by every drop and compared in the same Lua call that
   fills. A reader that loaded a row just before a revocation cannot put it back after it.
 
-* After a Redis error a process reads from the database alone for ``PAUSE`` seconds, instead of
-  every signed-in request waiting out the Redis timeout. Drops are tried unless Redis already failed
-  during the same request: a revocation during a cut is a 503 after one timeout, and works again as
-  soon as Redis answers.
+* After a Redis error a process reads from the database alone for a cooldown (the one breaker of
+  ``api_project/store_health.py``), instead of every signed-in request waiting out the Redis
+  timeout. Drops are tried unless Redis already failed during the same request: a revocation during
+  a cut is a 503 after one timeout, and works again as soon as Redis answers.
 
 The copies live in Redis, never in process memory, so a write on one instance holds on every other on
 the very next request. Without ``REDIS_URL`` nothing is cached and every read goes to the database.
@@ -32,8 +34,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
-import time
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from typing import Any, NamedTuple
@@ -41,7 +41,6 @@ from typing import Any, NamedTuple
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.signals import request_started
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.utils.crypto import salted_hmac
@@ -49,6 +48,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 
 from api_project import redis_layout, redis_replicas
 from api_project.errors import STORE_ERRORS
+from api_project.store_health import redis_health
 from sessions_api.backends.base import configured_engine
 from sessions_api.models import UserSession
 from sessions_api.rows import dump_instance, load_instance, row_by_pk
@@ -58,7 +58,6 @@ logger = logging.getLogger(__name__)
 ENTRY = "entry"
 USER = "user"
 ABSENT = b"-"  # the row does not exist: cached too, so replayed revoked sessions cost no query
-PAUSE = 5.0  # seconds a process leaves Redis alone after an error
 GENERATION_TIMEOUT = 24 * 3600  # far longer than any request between its read and its fill
 USER_NOT_COPIED = frozenset({"password", "last_login"})  # the copy holds the password's session HMAC
 UNSEEN_USER_FIELDS = frozenset({"last_login"})  # a save of only these changes nothing the copy holds
@@ -102,32 +101,7 @@ def enabled() -> bool:
     )
 
 
-class _Breaker:
-    """When this process, and this request, last failed to reach Redis, so as not to wait on it again."""
-
-    paused_until = 0.0
-    request = threading.local()  # .failed: Redis failed during the request this thread is serving
-
-    @classmethod
-    def open(cls) -> bool:
-        return time.monotonic() < cls.paused_until
-
-    @classmethod
-    def trip(cls, exc: BaseException, during: str) -> None:
-        cls.paused_until = time.monotonic() + PAUSE
-        cls.request.failed = True
-        logger.warning("snapshot cache unavailable on %s: %s", during, exc.__class__.__name__)
-
-    @classmethod
-    def failed_in_this_request(cls) -> bool:
-        return getattr(cls.request, "failed", False)
-
-
-def _request_started(**kwargs: Any) -> None:
-    _Breaker.request.failed = False
-
-
-request_started.connect(_request_started, dispatch_uid="snapshots.request_started")
+_AUTH_COPIES = "auth_copies"  # this module's cooldown in the breaker's policy (api_project/store_health.py)
 
 
 @cache
@@ -143,7 +117,7 @@ Prefetched = dict[tuple[str, str], tuple[Any, Any]]  # (kind, id) -> (copy, gene
 
 def available() -> bool:
     """Tell whether a caller may read copies in its own Redis call: copies are on, Redis lately answered."""
-    return enabled() and not _Breaker.open()
+    return enabled() and not redis_health.open(_AUTH_COPIES)
 
 
 def keys_of(kind: str, ident: Any, user_id: Any) -> tuple[str, str]:
@@ -163,7 +137,7 @@ def get_many(
     """
     if not enabled():
         return [request.load() for request in requests]
-    if _Breaker.open():  # the database is the truth: go on without the cache
+    if redis_health.open(_AUTH_COPIES):  # the database is the truth: go on without the cache
         return [request.load() for request in requests]
     client, fill, _ = _redis()
     keys = [key for request in requests for key in request.keys]
@@ -174,7 +148,7 @@ def get_many(
         try:
             found = client.mget(keys)
         except STORE_ERRORS as exc:
-            _Breaker.trip(exc, "read")
+            redis_health.trip(exc, "read")
             return [request.load() for request in requests]
     results: list[dict[str, Any] | None] = []
     for index, request in enumerate(requests):
@@ -190,19 +164,9 @@ def get_many(
                 args=[generation or b"", value, settings.AUTH_CACHE_TIMEOUT],
             )
         except STORE_ERRORS as exc:
-            _Breaker.trip(exc, "fill")
+            redis_health.trip(exc, "fill")
         results.append(data)
     return results
-
-
-def invalidate(kind: str, ident: Any, *, user_id: Any) -> None:
-    """Drop a copy after a ``QuerySet.update()`` of its row: now, and again when the transaction commits.
-
-    ``user_id`` is the user the row is (an entry's ``user_id``, a user's own id).
-    """
-    if not enabled() or ident is None:
-        return
-    _drop_now_and_after_commit([keys_of(kind, ident, user_id)])
 
 
 def invalidate_entries(entries: Iterable[tuple[str, Any]]) -> None:
@@ -233,19 +197,19 @@ def _drop_now_and_after_commit(key_groups: list[Sequence[str]]) -> None:
 
 def paused() -> bool:
     """Tell whether this process has lately failed to reach Redis (and reads the database alone)."""
-    return enabled() and _Breaker.open()
+    return enabled() and redis_health.open(_AUTH_COPIES)
 
 
 def _drop(keys: Sequence[str]) -> None:
     """Drop copies (keys: copy, generation, ...; one hash slot); raise a store error (a 503) when Redis
     cannot be told, so the write does not happen."""
-    if _Breaker.failed_in_this_request():  # a request waits out one Redis timeout, not two
+    if redis_health.failed_in_this_request():  # a request waits out one Redis timeout, not two
         raise RedisConnectionError("Redis did not answer earlier in this request")
     _, _, drop = _redis()
     try:
         redis_replicas.script(drop, keys=list(keys), args=[GENERATION_TIMEOUT])  # and WAIT, if asked
     except STORE_ERRORS as exc:
-        _Breaker.trip(exc, "drop")
+        redis_health.trip(exc, "drop")
         raise
 
 

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from sessions_api import serializers, views
+from sessions_api import serializers, staff_views, views
 
 urlpatterns = [
     path("session/data", views.DataView.as_view(), name="session-data"),
@@ -18,12 +18,12 @@ urlpatterns = [
         views.UserSessionView.as_view(),
         name="sessions-detail",
     ),
-    path("admin/sessions", views.StaffSessionsView.as_view(), name="staff-sessions"),
-    path("admin/sessions/revoke", views.StaffBulkRevokeView.as_view(), name="staff-sessions-revoke"),
-    path("admin/sessions/clear-expired", views.ClearExpiredView.as_view(), name="staff-clear-expired"),
+    path("admin/sessions", staff_views.StaffSessionsView.as_view(), name="staff-sessions"),
+    path("admin/sessions/revoke", staff_views.StaffBulkRevokeView.as_view(), name="staff-sessions-revoke"),
+    path("admin/sessions/clear-expired", staff_views.ClearExpiredView.as_view(), name="staff-clear-expired"),
     path(
         "admin/users/<int:user_id>/sessions",
-        views.StaffUserSessionsView.as_view(),
+        staff_views.StaffUserSessionsView.as_view(),
         name="staff-user-sessions",
     ),
 ]

@@ -27,6 +27,7 @@ def _relative_links(page: Path) -> list[str]:
     ("source", "reads", "page"),
     [
         ("api_project/settings.py", r'env(?:\.\w+)?\(\s*"([A-Z][A-Z0-9_]+)"', "configuration.md"),
+        ("api_project/settings_stores.py", r'env(?:\.\w+)?\(\s*"([A-Z][A-Z0-9_]+)"', "configuration.md"),
         ("deploy/gunicorn.conf.py", r'(?:environ\.get|_integer)\(\s*"([A-Z][A-Z0-9_]+)"', "deployment.md"),
     ],
 )

@@ -55,7 +55,7 @@ from django.db.backends.utils import CursorWrapper
 
 HEALTH_CHECK_AFTER_IDLE = 1.0  # seconds since the connection's last answer
 # In milliseconds whatever unit it is shown in ('5s', '500ms'); 0 is off. As cheap as SELECT 1, where
-# pg_settings (which builds every setting's row) takes 700 µs.
+# pg_settings builds every setting's row (docs/performance.md, persistent connections).
 STATEMENT_TIMEOUT_SQL = (
     "SELECT (extract(epoch FROM current_setting('statement_timeout')::interval) * 1000)::integer"
 )

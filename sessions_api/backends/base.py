@@ -79,8 +79,39 @@ def configured_engine() -> type[EngineContract] | EngineContract:
     return store if issubclass(store, EngineContract) else _STOCK
 
 
-class MergingSessionMixin(EngineContract, SessionBase):
-    """Save only the keys this request changed, under a lock that the engine provides."""
+class EngineSessionMixin(EngineContract, SessionBase):
+    """What every engine of ours adds to Django's: the contract, strict keys, pruning with the registry."""
+
+    # --- clearing expired sessions (what ``clearsessions`` calls) ------------------------------
+
+    @classmethod
+    def clear_expired(cls) -> None:
+        cls.clear_expired_count()
+
+    @classmethod
+    def clear_expired_count(cls) -> int:
+        """Delete expired sessions from the store and the registry; return how many went."""
+        from sessions_api.models import UserSession
+        from sessions_api.signals import expired_sessions_cleared
+
+        deleted = cls.clear_expired_from_store() + UserSession.objects.expired().delete()[0]
+        expired_sessions_cleared.send(sender=cls)  # accounts prunes its throttle's counts on it
+        return deleted
+
+    @classmethod
+    def clear_expired_from_store(cls) -> int:
+        """Delete expired sessions from the store; return how many (0 where the store expires them)."""
+        return 0
+
+    # --- hostile keys ------------------------------------------------------------------------
+
+    def _validate_session_key(self, key: Any) -> bool:
+        """Accept only keys of the shape this engine makes; anything else is no session."""
+        return isinstance(key, str) and len(key) == 32 and _KEY_CHARS.issuperset(key)
+
+
+class MergingSessionMixin(EngineSessionMixin):
+    """Save only the keys this request changed, under the engine's lock (the server-side engines)."""
 
     def __init__(self, session_key: str | None = None) -> None:
         self._changed: dict[str, Any] = {}
@@ -173,27 +204,3 @@ class MergingSessionMixin(EngineContract, SessionBase):
     def load_stored(self) -> dict[str, Any] | None:
         """Return the stored dictionary, read past any cache, or None when it is gone or expired."""
         raise NotImplementedError
-
-    # --- clearing expired sessions (what ``clearsessions`` calls) ------------------------------
-
-    @classmethod
-    def clear_expired(cls) -> None:
-        cls.clear_expired_count()
-
-    @classmethod
-    def clear_expired_count(cls) -> int:
-        """Delete expired sessions from the store and the registry; return how many went."""
-        from sessions_api.services import registry_prune
-
-        return cls.clear_expired_from_store() + registry_prune()
-
-    @classmethod
-    def clear_expired_from_store(cls) -> int:
-        """Delete expired sessions from the store; return how many (0 where the store expires them)."""
-        return 0
-
-    # --- hostile keys ------------------------------------------------------------------------
-
-    def _validate_session_key(self, key: Any) -> bool:
-        """Accept only keys of the shape this engine makes; anything else is no session."""
-        return isinstance(key, str) and len(key) == 32 and _KEY_CHARS.issuperset(key)

@@ -75,7 +75,11 @@ class SessionStore(MergingSessionMixin, file.SessionStore):
             return sum(1 for name in os.listdir(storage_path) if name.startswith(prefix))
 
         before = count()
-        file.SessionStore.clear_expired.__func__(cls)  # type: ignore[attr-defined]
+        for name in os.listdir(storage_path):
+            store = cls()
+            if name.startswith(prefix) and store._validate_session_key(name.removeprefix(prefix)):
+                store._session_key = name.removeprefix(prefix)
+                store._read()  # deletes the file of a session whose time is up
         return before - count()
 
     def load_stored(self) -> dict[str, Any] | None:

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.sessions.backends import signed_cookies
 from django.core import signing
 
-from sessions_api.backends.base import MergingSessionMixin
+from sessions_api.backends.base import EngineSessionMixin
 
 SAVED_AT = "_session_saved_at"
 SALT = "django.contrib.sessions.backends.signed_cookies"
@@ -23,7 +23,7 @@ MAX_TOKEN_LENGTH = 4096
 _TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_:.")
 
 
-class SessionStore(MergingSessionMixin, signed_cookies.SessionStore):
+class SessionStore(EngineSessionMixin, signed_cookies.SessionStore):
     client_holds_data = True
 
     @property
@@ -33,12 +33,6 @@ class SessionStore(MergingSessionMixin, signed_cookies.SessionStore):
     @property
     def data_max_keys(self) -> int:
         return settings.SIGNED_COOKIES_DATA_MAX_KEYS
-
-    def save(self, must_create: bool = False) -> None:
-        signed_cookies.SessionStore.save(self, must_create)
-
-    def cycle_key(self) -> None:
-        signed_cookies.SessionStore.cycle_key(self)  # the data is the key: a new key is the data re-signed
 
     def _validate_session_key(self, key: Any) -> bool:
         return isinstance(key, str) and 8 <= len(key) <= MAX_TOKEN_LENGTH and _TOKEN_CHARS.issuperset(key)

@@ -42,6 +42,7 @@ from django.db import transaction
 from django.db.models import Case, F, Value, When
 
 from api_project.errors import STORE_ERRORS
+from api_project.store_health import redis_health
 from sessions_api.models import CacheEpoch
 
 LEASE = 1.0  # seconds a process trusts the cache after reading the CacheEpoch row
@@ -49,6 +50,7 @@ LEASE = 1.0  # seconds a process trusts the cache after reading the CacheEpoch r
 # it sends a command, and the command may reach Redis a little later (a pause, a slow scheduler).
 MARGIN = 0.25
 _PROBE_KEY = "cache-trust-probe"
+_SESSION_CACHE = "session_cache"  # its cooldown in the breaker's policy (api_project/store_health.py)
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +74,6 @@ class _Process:
         self.next_check = 0.0  # do not read the row again before this
         self.episode = ""  # the open episode this process has seen ...
         self.episode_seen = 0.0  # ... and when it first saw it
-        self.redis_retry = 0.0  # after a cache error, leave Redis alone until this time
 
 
 _process = _Process()
@@ -80,9 +81,9 @@ _process = _Process()
 
 def current() -> Trust | None:
     """Return the trust to read and write the cache under now, or None to go to the database only."""
-    now = time.monotonic()
-    if now < _process.redis_retry:
+    if redis_health.open(_SESSION_CACHE):
         return None
+    now = time.monotonic()
     if now >= _process.next_check:
         trust = _process.trust
         # While the trust in hand still holds, other threads use it rather than wait for the check.
@@ -133,16 +134,13 @@ def _redis_answers() -> bool:
 
 
 def failed(exc: BaseException) -> None:
-    """Note a cache error: leave Redis alone for a lease, so requests do not each wait for a timeout."""
-    if time.monotonic() >= _process.redis_retry:
-        logger.warning("session cache unavailable: %s", exc.__class__.__name__)
-    _process.redis_retry = time.monotonic() + LEASE
+    """Note a cache error: leave Redis alone for a cooldown, so requests do not each wait for a timeout."""
+    redis_health.trip(exc, "session cache")
 
 
 def _usable(trust: Trust | None) -> TypeGuard[Trust]:
     """Tell whether the cache may be used under this trust now (it may have run out, or Redis failed)."""
-    now = time.monotonic()
-    return trust is not None and now < trust.until and now >= _process.redis_retry
+    return trust is not None and time.monotonic() < trust.until and not redis_health.open(_SESSION_CACHE)
 
 
 def cache_get(cache: Any, trust: Trust | None, key_of: KeyOf) -> Any:
