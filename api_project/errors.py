@@ -61,6 +61,9 @@ class ServiceUnavailable(ApiError):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_detail = "A store the service needs is unreachable; try again shortly."
     default_code = "service_unavailable"
+    # Retry-After: about as long as a Redis failover's election; clients that honour it (our SDKs) then
+    # retry instead of failing on the first 503.
+    wait = 2
 
 
 class ReauthenticationRequired(exceptions.PermissionDenied):
@@ -186,7 +189,9 @@ def json_error(status_code: int, code: str, detail: str, **extra: Any) -> JsonRe
 
 
 def service_unavailable_response() -> JsonResponse:
-    return json_error(503, "service_unavailable", str(ServiceUnavailable.default_detail))
+    response = json_error(503, "service_unavailable", str(ServiceUnavailable.default_detail))
+    response["Retry-After"] = str(ServiceUnavailable.wait)
+    return response
 
 
 # --- Django-level handlers (errors raised outside DRF views) ----------------------------------

@@ -58,5 +58,6 @@ class HealthView(ApiView):
             return Response(
                 {**error_body(ServiceUnavailable.default_code, detail), **body, "status": "unavailable"},
                 status=503,
+                headers={"Retry-After": str(ServiceUnavailable.wait)},
             )
         return Response(body)

@@ -54,7 +54,7 @@ DESCRIPTIONS = {
     413: "Too large (`too_large`): the body, a value or the whole session is over its limit.",
     415: "The body is not JSON (`unsupported_media_type`).",
     429: "Too many failed logins (`throttled`); the `Retry-After` header says how many seconds to wait.",
-    503: "A store the service needs is down (`service_unavailable`).",
+    503: "A store the service needs is down (`service_unavailable`); `Retry-After` says when to try again.",
 }
 
 

@@ -7,6 +7,7 @@ import filecmp
 import re
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -320,7 +321,7 @@ def test_a_503_while_the_store_is_down_is_raised_with_its_code_and_the_client_wo
     outage_server: LiveServer, own_redis: RedisServer, transport: Transport, sdk: MakeClient
 ) -> None:
     username = new_user(outage_server)
-    me = sdk(outage_server, transport)
+    me = sdk(outage_server, transport, retries=0)
     me.auth_login(username, PASSWORD)
     own_redis.stop()
     try:
@@ -329,9 +330,26 @@ def test_a_503_while_the_store_is_down_is_raised_with_its_code_and_the_client_wo
     finally:
         own_redis.start()
     for error in down:
-        assert (error.status, error.code, error.retry_after) == (503, "service_unavailable", None)
+        assert (error.status, error.code, error.retry_after) == (503, "service_unavailable", 2)
     assert health.status == 503 and health.body["checks"]["cache"] == "unavailable"
     # Redis came back empty (no persistence): that session is gone; logging in again works at once.
     assert refused(me.auth_session).status == 401
     assert me.auth_login(username, PASSWORD).user.username == username
     assert me.session_data_set("cart", [1]) is True
+
+
+def test_a_503_is_retried_after_its_retry_after_and_the_call_succeeds_when_the_store_is_back(
+    outage_server: LiveServer, own_redis: RedisServer, transport: Transport, sdk: MakeClient
+) -> None:
+    username = new_user(outage_server)
+    own_redis.stop()
+    back = threading.Timer(0.5, own_redis.start)  # Redis returns while the client waits out Retry-After
+    back.start()
+    try:
+        start = time.monotonic()
+        login = sdk(outage_server, transport, retries=1, max_retry_wait=5).auth_login(username, PASSWORD)
+        waited = time.monotonic() - start
+    finally:
+        back.join()
+    assert login.user.username == username
+    assert waited >= 2  # the 503's Retry-After, waited out once

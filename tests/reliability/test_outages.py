@@ -36,6 +36,7 @@ def assert_unavailable_within_a_second(call: Callable[[], httpx.Response]) -> No
     response, elapsed = timed(call)
     assert response.status_code == 503, response.text
     assert response.json()["code"] == "service_unavailable"
+    assert response.headers["Retry-After"] == "2"  # clients know when to try again
     assert "Traceback" not in response.text
     assert elapsed < 1.0, f"503 took {elapsed:.2f}s"
 
@@ -49,6 +50,7 @@ def assert_health_names(server: LiveServer, failed: str, **others: str) -> None:
     assert response.status_code == 503, response.text
     body = response.json()
     assert body["status"] == "unavailable" and body["code"] == "service_unavailable"
+    assert response.headers["Retry-After"] == "2"
     assert body["checks"][failed] == "unavailable"
     assert failed in body["detail"]
     for name, state in others.items():

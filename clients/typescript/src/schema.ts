@@ -756,7 +756,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A store the service needs is down (`service_unavailable`). */
+            /** @description A store the service needs is down (`service_unavailable`); `Retry-After` says when to try again. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -802,7 +802,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A store the service needs is down (`service_unavailable`). */
+            /** @description A store the service needs is down (`service_unavailable`); `Retry-After` says when to try again. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -879,7 +879,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A store the service needs is down (`service_unavailable`). */
+            /** @description A store the service needs is down (`service_unavailable`); `Retry-After` says when to try again. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -936,7 +936,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A store the service needs is down (`service_unavailable`). */
+            /** @description A store the service needs is down (`service_unavailable`); `Retry-After` says when to try again. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -964,7 +964,7 @@ export interface operations {
                     "application/json": components["schemas"]["CsrfOutput"];
                 };
             };
-            /** @description A store the service needs is down (`service_unavailable`). */
+            /** @description A store the service needs is down (`service_unavailable`); `Retry-After` says when to try again. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1050,7 +1050,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A store the service needs is down (`service_unavailable`). */
+            /** @description A store the service needs is down (`service_unavailable`); `Retry-After` says when to try again. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1086,7 +1086,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A store the service needs is down (`service_unavailable`). */
+            /** @description A store the service needs is down (`service_unavailable`); `Retry-After` says when to try again. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1171,7 +1171,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A store the service needs is down (`service_unavailable`). */
+            /** @description A store the service needs is down (`service_unavailable`); `Retry-After` says when to try again. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1257,7 +1257,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A store the service needs is down (`service_unavailable`). */
+            /** @description A store the service needs is down (`service_unavailable`); `Retry-After` says when to try again. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1334,7 +1334,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A store the service needs is down (`service_unavailable`). */
+            /** @description A store the service needs is down (`service_unavailable`); `Retry-After` says when to try again. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1371,7 +1371,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A store the service needs is down (`service_unavailable`). */
+            /** @description A store the service needs is down (`service_unavailable`); `Retry-After` says when to try again. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1436,7 +1436,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A store the service needs is down (`service_unavailable`). */
+            /** @description A store the service needs is down (`service_unavailable`); `Retry-After` says when to try again. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1481,7 +1481,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A store the service needs is down (`service_unavailable`). */
+            /** @description A store the service needs is down (`service_unavailable`); `Retry-After` says when to try again. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1530,7 +1530,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A store the service needs is down (`service_unavailable`). */
+            /** @description A store the service needs is down (`service_unavailable`); `Retry-After` says when to try again. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1618,7 +1618,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A store the service needs is down (`service_unavailable`). */
+            /** @description A store the service needs is down (`service_unavailable`); `Retry-After` says when to try again. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1675,7 +1675,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A store the service needs is down (`service_unavailable`). */
+            /** @description A store the service needs is down (`service_unavailable`); `Retry-After` says when to try again. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1712,7 +1712,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A store the service needs is down (`service_unavailable`). */
+            /** @description A store the service needs is down (`service_unavailable`); `Retry-After` says when to try again. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1789,7 +1789,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A store the service needs is down (`service_unavailable`). */
+            /** @description A store the service needs is down (`service_unavailable`); `Retry-After` says when to try again. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1826,7 +1826,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A store the service needs is down (`service_unavailable`). */
+            /** @description A store the service needs is down (`service_unavailable`); `Retry-After` says when to try again. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1871,7 +1871,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A store the service needs is down (`service_unavailable`). */
+            /** @description A store the service needs is down (`service_unavailable`); `Retry-After` says when to try again. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1916,7 +1916,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A store the service needs is down (`service_unavailable`). */
+            /** @description A store the service needs is down (`service_unavailable`); `Retry-After` says when to try again. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1953,7 +1953,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A store the service needs is down (`service_unavailable`). */
+            /** @description A store the service needs is down (`service_unavailable`); `Retry-After` says when to try again. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2009,7 +2009,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A store the service needs is down (`service_unavailable`). */
+            /** @description A store the service needs is down (`service_unavailable`); `Retry-After` says when to try again. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2097,7 +2097,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A store the service needs is down (`service_unavailable`). */
+            /** @description A store the service needs is down (`service_unavailable`); `Retry-After` says when to try again. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2143,7 +2143,7 @@ export interface operations {
                     "application/json": components["schemas"]["StepUpError"];
                 };
             };
-            /** @description A store the service needs is down (`service_unavailable`). */
+            /** @description A store the service needs is down (`service_unavailable`); `Retry-After` says when to try again. */
             503: {
                 headers: {
                     [name: string]: unknown;
