@@ -41,7 +41,9 @@ class UserSessionQuerySet(models.QuerySet["UserSession"]):
         ids = self._drop_copies()
         if ids is None:
             return super().update(**kwargs)
-        return models.QuerySet(self.model, using=self.db).filter(pk__in=ids).update(**kwargs) if ids else 0
+        # The rows whose copies were dropped, still under the caller's own filters (which may have
+        # stopped matching some of them since).
+        return super(UserSessionQuerySet, self.filter(pk__in=ids)).update(**kwargs) if ids else 0
 
     def delete_in_one_statement(self) -> int:
         """Delete the entries with one DELETE and no per-row signals, after dropping their copies.
