@@ -89,7 +89,7 @@ def pipeline(
     ``wrote`` says from the answers that nothing was written).
     """
     needed = required()
-    for attempt in range(2):  # a second only after a slot moved
+    for attempt in range(2):  # a second only after the slot's owner changed
         node = _node_client(redis, key)
         try:
             with node.pipeline(transaction=False) as pipe:
@@ -98,6 +98,12 @@ def pipeline(
                 *answers, acknowledged = pipe.execute(raise_on_error=False)
         except (RedisConnectionError, RedisTimeoutError):
             _refresh(redis)
+            # A failover this process had not seen yet: the slot map named the dead primary. Send it to
+            # the elected one, as redis-py's cluster client does with its own commands. Nothing was
+            # acknowledged; a write that did land on the old primary is written again (a throttle
+            # counts one attempt twice, a compare-and-set finds its own bytes and merges).
+            if attempt == 0 and _node_client(redis, key) is not node:
+                continue
             raise
         error = next((answer for answer in answers if isinstance(answer, Exception)), None)
         if isinstance(error, MovedError) and attempt == 0:

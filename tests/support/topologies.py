@@ -126,6 +126,13 @@ class RedisClusterNodes:
                 replicas += 1
         return replicas >= 3 or len(self.live()) < 6
 
+    def whole(self) -> bool:
+        """Tell whether the cluster is healthy with three primaries again (after a failover's election)."""
+        try:
+            return self.healthy() and len(self.primaries()) == 3
+        except Exception:  # a node answering oddly mid-election
+            return False
+
     def live(self) -> list[RedisNode]:
         return [node for node in self.nodes if node.process is not None]
 
