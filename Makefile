@@ -75,10 +75,18 @@ demo: $(STAMP)
 		CSRF_TRUSTED_ORIGINS=http://localhost:$(SPA_PORT) \
 		$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# Two workers (each with servers of its own) for most tests, then alone the ones that measure time.
+# Two workers (each with servers of its own) for most tests; then the black-box suite again on every
+# engine that uses Redis, on a Redis Cluster and a Sentinel group the tests start (one transport: both
+# reach the store through the same code); then alone the ones that measure time.
 PYTEST_WORKERS ?= 2
+REDIS_ENGINES = cache cached_db file signed_cookies
+TOPOLOGY_ENGINES ?= $(subst $(space),$(comma),$(foreach t,cluster sentinel,$(foreach e,$(REDIS_ENGINES),$(e)@$(t))))
+space := $(subst ,, )
+comma := ,
 test: $(STAMP) browser-deps pgbouncer-deps
 	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not serial"
+	TEST_ENGINES=$(TOPOLOGY_ENGINES) TEST_TRANSPORTS=header \
+		$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not serial" tests/accounts tests/sessions
 	$(BIN)/pytest -m serial
 
 # Headless Chromium for tests/browser, from Debian's packages; returns at once when it is there.

@@ -30,6 +30,15 @@ REDIS_ENGINES = ["cache", "cached_db", "file", "signed_cookies"]
 TOPOLOGY_ENGINES = [f"{engine}@{topology}" for topology in TOPOLOGIES for engine in REDIS_ENGINES]
 ENGINES += TOPOLOGY_ENGINES
 MERGING_ENGINES += [engine for engine in TOPOLOGY_ENGINES if not engine.startswith("signed_cookies")]
+# TEST_ENGINES=cache@cluster,file@sentinel,... runs only the tests that run on a configuration, and
+# only on those: make test's pass over the Redis topologies (the first pass ran everything else).
+# TEST_TRANSPORTS=header runs the transport-parametrized tests on that transport alone (that pass's
+# choice: the two transports reach the store through the same engine code).
+CHOSEN_ENGINES = [name for name in os.environ.get("TEST_ENGINES", "").split(",") if name]
+TRANSPORTS = [name for name in os.environ.get("TEST_TRANSPORTS", "cookie,header").split(",") if name]
+if CHOSEN_ENGINES:
+    ENGINES, POOLED_ENGINES = CHOSEN_ENGINES, []
+    MERGING_ENGINES = [engine for engine in CHOSEN_ENGINES if not engine.startswith("signed_cookies")]
 
 
 def engine_name(engine: str) -> str:
@@ -150,16 +159,17 @@ def engine(request: pytest.FixtureRequest) -> str:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Run the PgBouncer configurations only for the tests marked ``pgbouncer`` (PGBOUNCER_TESTS=all: all)."""
-    if os.environ.get("PGBOUNCER_TESTS") == "all":
-        return
+    """Run the PgBouncer configurations only for the tests marked ``pgbouncer`` (PGBOUNCER_TESTS=all: all);
+    with TEST_ENGINES, only the tests that run on a configuration."""
+    every_pooled = os.environ.get("PGBOUNCER_TESTS") == "all"
     keep: list[pytest.Item] = []
     drop: list[pytest.Item] = []
     for item in items:
         callspec = getattr(item, "callspec", None)
         engine = callspec.params.get("engine") if callspec is not None else None
         unmarked = engine in POOLED_ENGINES and item.get_closest_marker("pgbouncer") is None
-        (drop if unmarked else keep).append(item)
+        off_the_matrix = bool(CHOSEN_ENGINES) and engine is None
+        (drop if (unmarked and not every_pooled) or off_the_matrix else keep).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
@@ -179,7 +189,7 @@ def sqlite_server(server_pool: ServerPool) -> LiveServer:
     return server_pool.get("db-sqlite")
 
 
-@pytest.fixture(params=["cookie", "header"])
+@pytest.fixture(params=TRANSPORTS)
 def transport(request: pytest.FixtureRequest) -> str:
     return request.param
 
