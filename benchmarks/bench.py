@@ -3,7 +3,9 @@
 Each round starts every configuration in turn (the raw WSGI + Redis limit, stock Django on each engine,
 the service on each engine, and ``cache`` on a Redis Cluster of ours beside the one Redis), drives it
 with wrk and stops it; the report gives the median of the rounds
-for each figure and the ratios the performance targets are stated in. Other processes on the machine
+for each figure and the ratios the performance targets are stated in. The login floods (16 connections
+of Argon2 hashes, which leave a 2-core machine loaded for a while) run in rounds of their own after
+every request round, so that no request round starts in their wake. Other processes on the machine
 move absolute figures; ratios from one interleaved run move far less. Results: var/bench/results.json,
 and a section of its own at the end of benchmarks/RESULTS.md (``--no-record`` leaves it alone).
 """
@@ -134,9 +136,14 @@ def run_ours(
         for scenario in scenarios:
             url, method, body = urls[scenario]
             results[scenario] = common.wrk(load, url, method, body, headers)
-        if "login" in args.scenarios and redis_env is None:
-            results.update(_logins_ours(port, base, load, args, env))
     return results
+
+
+def run_ours_logins(engine: str, args: argparse.Namespace, database: str) -> dict[str, dict[str, Any]]:
+    env = common.service_env(engine, database, f"bench{int(time.time())}")
+    command = common.server_command(args.server, args.workers)
+    with common.Server(command, env, common.ROOT, probe="/api/v1/health") as server:
+        return _logins_ours(server.port, f"http://127.0.0.1:{server.port}", args.load, args, env)
 
 
 def _logins_ours(
@@ -178,7 +185,9 @@ def _login_and_hash(
     return {"login1": login1, "hash": common.timings(hashes)}
 
 
-def run_stock(engine: str, args: argparse.Namespace, conn_max_age: int = 60) -> dict[str, dict[str, Any]]:
+def run_stock(
+    engine: str, args: argparse.Namespace, conn_max_age: int = 60, logins: bool = False
+) -> dict[str, dict[str, Any]]:
     env = {
         "BENCH_SESSION_ENGINE": engine,
         "BENCH_DB": "postgres",
@@ -190,15 +199,16 @@ def run_stock(engine: str, args: argparse.Namespace, conn_max_age: int = 60) -> 
     results: dict[str, dict[str, Any]] = {}
     with common.Server(command, env, common.SHARED_BENCH / "baseline", probe="/bare/") as server:
         base, load = f"http://127.0.0.1:{server.port}", args.load
+        if logins:
+            body = {"username": common.USERNAME, "password": common.PASSWORD}
+            results["login1"] = common.sequential_logins(server.port, "/login/", body, {}, args.login_n)
+            results["login"] = common.wrk(load, f"{base}/login/", "POST", json.dumps(body))
+            return results
         headers = common.login_stock(server.port)
         results["whoami"] = common.wrk(load, f"{base}/whoami/", headers=headers)
         if conn_max_age == 0:
             return results
         results["put"] = common.wrk(load, f"{base}/data/{DATA_KEY}/", "PUT", '{"value": "v"}', headers)
-        if "login" in args.scenarios and engine == "cache":
-            body = {"username": common.USERNAME, "password": common.PASSWORD}
-            results["login1"] = common.sequential_logins(server.port, "/login/", body, {}, args.login_n)
-            results["login"] = common.wrk(load, f"{base}/login/", "POST", json.dumps(body))
     return results
 
 
@@ -237,6 +247,8 @@ def main() -> None:
     with ExitStack() as stack:
         redis_envs = {name: stack.enter_context(topology(name)) for name in args.topologies}
         _rounds(args, stock, database, redis_envs, runs, loads)
+    if "login" in args.scenarios:
+        _login_rounds(args, stock, database, runs, loads)
     results = {
         "command": " ".join(["make bench", *sys.argv[1:]]),
         "date": started.strftime("%Y-%m-%d %H:%M UTC"),
@@ -297,6 +309,28 @@ def _rounds(
         for label, run in plan if round_number % 2 else plan[::-1]:
             result = run()
             runs.setdefault(label, []).append(result)
+            print("  " + report.one_line(label, result), flush=True)
+        loads.append(common.load_average())
+
+
+def _login_rounds(
+    args: argparse.Namespace,
+    stock: bool,
+    database: str,
+    runs: dict[str, list[dict[str, dict[str, Any]]]],
+    loads: list[str],
+) -> None:
+    """The logins of stock's cache and of each engine of ours, added to the request round of that number."""
+    plan: list[tuple[str, Any]] = []
+    if stock:
+        plan.append(("stock cache", lambda: run_stock("cache", args, logins=True)))
+    for engine in args.engines:
+        plan.append((f"ours {engine}", lambda e=engine: run_ours_logins(e, args, database)))
+    for round_number in range(1, args.repeat + 1):
+        print(f"login round {round_number}/{args.repeat} (load average {common.load_average()})", flush=True)
+        for label, run in plan if round_number % 2 else plan[::-1]:
+            result = run()
+            runs[label][round_number - 1].update(result)
             print("  " + report.one_line(label, result), flush=True)
         loads.append(common.load_average())
 
