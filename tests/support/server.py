@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -60,7 +61,7 @@ def manage(env: dict[str, str], *args: str, check: bool = True) -> subprocess.Co
     )
 
 
-def stop_process(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:
+def stop_process(process: subprocess.Popen[Any], sig: int = signal.SIGTERM) -> None:
     """Stop a process we started: the signal, ten seconds' grace, then SIGKILL."""
     if process.poll() is not None:
         return
@@ -132,6 +133,8 @@ class LiveServer:
         self.command = command  # another way to start it (the Dockerfile's CMD), binding self.port
         self.cwd = cwd
         self.process: subprocess.Popen[bytes] | None = None
+        self._shell: subprocess.Popen[str] | None = None
+        self._shell_env: dict[str, str] = {}
 
     def gunicorn_command(self) -> list[str]:
         return [
@@ -180,6 +183,7 @@ class LiveServer:
             return False
 
     def stop(self) -> None:
+        self._stop_shell()
         if self.process is not None:
             stop_process(self.process, signal.SIGQUIT)  # gunicorn's quick shutdown: tests need no grace
         if hasattr(self, "_log"):
@@ -198,8 +202,49 @@ class LiveServer:
         return manage(self.env, *args, check=check)
 
     def shell(self, code: str) -> str:
-        """Run Python in the service's Django (for set-up a user cannot do over HTTP, e.g. staff users)."""
-        return self.manage("shell", "--no-imports", "-c", code).stdout
+        """Run Python in the service's Django (for set-up a user cannot do over HTTP, e.g. staff users).
+
+        Each call runs in a fresh process forked from one that set Django up once
+        (tests/support/django_shell.py); an exception in the code raises CalledProcessError.
+        """
+        shell = self._django_shell()
+        assert shell.stdin is not None and shell.stdout is not None
+        shell.stdin.write(json.dumps(code) + "\n")
+        shell.stdin.flush()
+        line = shell.stdout.readline()
+        if not line:
+            raise RuntimeError(f"the Django shell exited with {shell.wait()}: {self.log_tail()}")
+        answer = json.loads(line)
+        if not answer["ok"]:
+            raise subprocess.CalledProcessError(1, ["shell"], answer["stdout"], answer["error"])
+        return str(answer["stdout"])
+
+    def _django_shell(self) -> subprocess.Popen[str]:
+        """Return this server's shell process, started (again) when the environment changed or it ended."""
+        shell = self._shell
+        if shell is not None and shell.poll() is None and self._shell_env == self.env:
+            return shell
+        self._stop_shell()
+        self._shell_env = dict(self.env)
+        self._shell_log = open(self.log_path, "a")  # noqa: SIM115 - closed in _stop_shell()
+        self._shell = subprocess.Popen(
+            [PYTHON, "-m", "tests.support.django_shell"],
+            cwd=ROOT,
+            env=self.env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._shell_log,
+            text=True,
+        )
+        return self._shell
+
+    def _stop_shell(self) -> None:
+        if self._shell is not None:
+            assert self._shell.stdin is not None
+            self._shell.stdin.close()  # it ends when its stdin does
+            stop_process(self._shell)
+            self._shell_log.close()
+            self._shell = None
 
     def __enter__(self) -> LiveServer:
         return self.start()
