@@ -76,16 +76,17 @@ demo: $(STAMP)
 		$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Two workers (each with servers of its own) for most tests; then the black-box suite again on every
-# engine that uses Redis, on a Redis Cluster and a Sentinel group the tests start (one transport: both
-# reach the store through the same code); then alone the ones that measure time.
+# engine that uses Redis, on a Redis Cluster and a Sentinel group the tests start, and on the
+# PostgreSQL engines behind PgBouncer (one transport: both reach the stores through the same code);
+# then alone the ones that measure time.
 PYTEST_WORKERS ?= 2
 REDIS_ENGINES = cache cached_db file signed_cookies
-TOPOLOGY_ENGINES ?= $(subst $(space),$(comma),$(foreach t,cluster sentinel,$(foreach e,$(REDIS_ENGINES),$(e)@$(t))))
+SCALED_ENGINES = $(foreach t,cluster sentinel,$(foreach e,$(REDIS_ENGINES),$(e)@$(t))) db-pgbouncer cached_db-pgbouncer
 space := $(subst ,, )
 comma := ,
 test: $(STAMP) browser-deps pgbouncer-deps
-	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not serial"
-	TEST_ENGINES=$(TOPOLOGY_ENGINES) TEST_TRANSPORTS=header \
+	PGBOUNCER_TESTS=none $(BIN)/pytest -n $(PYTEST_WORKERS) -m "not serial"
+	TEST_ENGINES=$(subst $(space),$(comma),$(SCALED_ENGINES)) TEST_TRANSPORTS=header \
 		$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not serial" tests/accounts tests/sessions
 	$(BIN)/pytest -m serial
 

@@ -19,8 +19,10 @@ from tests.support.topologies import MASTER_NAME, RedisClusterNodes, SentinelGro
 ENGINES = ["db-sqlite", "db-postgres", "cache", "cached_db", "file", "signed_cookies"]
 MERGING_ENGINES = ["db-sqlite", "db-postgres", "cache", "cached_db", "file"]
 # The engines on PostgreSQL again, through PgBouncer in transaction mode: only for the tests marked
-# ``pgbouncer`` (row locks, revocation, login and its throttle, the statement timeout).
-POOLED_ENGINES = ["db-pgbouncer", "cached_db-pgbouncer"]
+# ``pgbouncer`` (row locks, revocation, login and its throttle, the statement timeout); with
+# PGBOUNCER_TESTS=all for every test, with PGBOUNCER_TESTS=none for none.
+PGBOUNCER_ENGINES = ["db-pgbouncer", "cached_db-pgbouncer"]
+POOLED_ENGINES = [] if os.environ.get("PGBOUNCER_TESTS") == "none" else list(PGBOUNCER_ENGINES)
 # TEST_REDIS_TOPOLOGIES=cluster,sentinel adds every engine once more on each of those topologies,
 # started by the tests (tests/support/topologies.py): "cache@cluster", "file@sentinel"... There
 # file and signed_cookies keep the auth check's copies and the throttle in Redis. Every primary of
@@ -30,15 +32,16 @@ REDIS_ENGINES = ["cache", "cached_db", "file", "signed_cookies"]
 TOPOLOGY_ENGINES = [f"{engine}@{topology}" for topology in TOPOLOGIES for engine in REDIS_ENGINES]
 ENGINES += TOPOLOGY_ENGINES
 MERGING_ENGINES += [engine for engine in TOPOLOGY_ENGINES if not engine.startswith("signed_cookies")]
-# TEST_ENGINES=cache@cluster,file@sentinel,... runs only the tests that run on a configuration, and
-# only on those: make test's pass over the Redis topologies (the first pass ran everything else).
-# TEST_TRANSPORTS=header runs the transport-parametrized tests on that transport alone (that pass's
-# choice: the two transports reach the store through the same engine code).
+# TEST_ENGINES=cache@cluster,db-pgbouncer,... runs only the tests that run on a configuration, and
+# only on those, every test on a PgBouncer one: make test's pass over the Redis topologies and the
+# pooler (the first pass ran everything else). TEST_TRANSPORTS=header runs the transport-parametrized
+# tests on that transport alone (that pass's choice: both reach the stores through the same code).
 CHOSEN_ENGINES = [name for name in os.environ.get("TEST_ENGINES", "").split(",") if name]
 TRANSPORTS = [name for name in os.environ.get("TEST_TRANSPORTS", "cookie,header").split(",") if name]
 if CHOSEN_ENGINES:
-    ENGINES, POOLED_ENGINES = CHOSEN_ENGINES, []
-    MERGING_ENGINES = [engine for engine in CHOSEN_ENGINES if not engine.startswith("signed_cookies")]
+    POOLED_ENGINES = [engine for engine in PGBOUNCER_ENGINES if engine in CHOSEN_ENGINES]
+    ENGINES = [engine for engine in CHOSEN_ENGINES if engine not in POOLED_ENGINES]
+    MERGING_ENGINES = [engine for engine in ENGINES if not engine.startswith("signed_cookies")]
 
 
 def engine_name(engine: str) -> str:
@@ -83,7 +86,7 @@ class ServerPool:
         name, _, topology = engine.partition("@")
         name = engine_name(name)
         env = {"SESSION_ENGINE": name, "CACHE_KEY_PREFIX": unique_name("t")}
-        if engine in POOLED_ENGINES:
+        if engine in PGBOUNCER_ENGINES:
             env.update(self.pooled_env(statement_timeout_ms))
         elif engine == "db-postgres" or name in ("cache", "cached_db"):
             require_postgres()
@@ -160,8 +163,8 @@ def engine(request: pytest.FixtureRequest) -> str:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Run the PgBouncer configurations only for the tests marked ``pgbouncer`` (PGBOUNCER_TESTS=all: all);
-    with TEST_ENGINES, only the tests that run on a configuration."""
-    every_pooled = os.environ.get("PGBOUNCER_TESTS") == "all"
+    with TEST_ENGINES, only the tests that run on a configuration, every one of them."""
+    every_pooled = os.environ.get("PGBOUNCER_TESTS") == "all" or bool(CHOSEN_ENGINES)
     keep: list[pytest.Item] = []
     drop: list[pytest.Item] = []
     for item in items:
