@@ -80,13 +80,9 @@ demo: $(STAMP)
 # PostgreSQL engines behind PgBouncer (one transport: both reach the stores through the same code);
 # then alone the ones that measure time.
 PYTEST_WORKERS ?= 2
-REDIS_ENGINES = cache cached_db file signed_cookies
-SCALED_ENGINES = $(foreach t,cluster sentinel,$(foreach e,$(REDIS_ENGINES),$(e)@$(t))) db-pgbouncer cached_db-pgbouncer
-space := $(subst ,, )
-comma := ,
 test: $(STAMP) browser-deps pgbouncer-deps
 	PGBOUNCER_TESTS=none $(BIN)/pytest -n $(PYTEST_WORKERS) -m "not serial"
-	TEST_ENGINES=$(subst $(space),$(comma),$(SCALED_ENGINES)) TEST_TRANSPORTS=header \
+	TEST_ENGINES=scaled TEST_TRANSPORTS=header \
 		$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not serial" tests/accounts tests/sessions
 	$(BIN)/pytest -m serial
 

@@ -29,14 +29,24 @@ POOLED_ENGINES = [] if os.environ.get("PGBOUNCER_TESTS") == "none" else list(PGB
 # theirs has a replica, so they run with REDIS_MIN_REPLICAS=1: each write the guarantees rest on waits.
 TOPOLOGIES = [name for name in os.environ.get("TEST_REDIS_TOPOLOGIES", "").split(",") if name]
 REDIS_ENGINES = ["cache", "cached_db", "file", "signed_cookies"]
-TOPOLOGY_ENGINES = [f"{engine}@{topology}" for topology in TOPOLOGIES for engine in REDIS_ENGINES]
+
+
+def on_topologies(topologies: list[str]) -> list[str]:
+    return [f"{engine}@{topology}" for topology in topologies for engine in REDIS_ENGINES]
+
+
+TOPOLOGY_ENGINES = on_topologies(TOPOLOGIES)
 ENGINES += TOPOLOGY_ENGINES
 MERGING_ENGINES += [engine for engine in TOPOLOGY_ENGINES if not engine.startswith("signed_cookies")]
 # TEST_ENGINES=cache@cluster,db-pgbouncer,... runs only the tests that run on a configuration, and
-# only on those, every test on a PgBouncer one: make test's pass over the Redis topologies and the
-# pooler (the first pass ran everything else). TEST_TRANSPORTS=header runs the transport-parametrized
-# tests on that transport alone (that pass's choice: both reach the stores through the same code).
+# only on those, every test on a PgBouncer one. TEST_ENGINES=scaled names the ones of make test's
+# second pass: every Redis engine on both topologies, and both PgBouncer configurations (the first
+# pass ran everything else). TEST_TRANSPORTS=header runs the transport-parametrized tests on that
+# transport alone (that pass's choice: both reach the stores through the same code).
+SCALED_ENGINES = on_topologies(["cluster", "sentinel"]) + PGBOUNCER_ENGINES
 CHOSEN_ENGINES = [name for name in os.environ.get("TEST_ENGINES", "").split(",") if name]
+if CHOSEN_ENGINES == ["scaled"]:
+    CHOSEN_ENGINES = SCALED_ENGINES
 TRANSPORTS = [name for name in os.environ.get("TEST_TRANSPORTS", "cookie,header").split(",") if name]
 if CHOSEN_ENGINES:
     POOLED_ENGINES = [engine for engine in PGBOUNCER_ENGINES if engine in CHOSEN_ENGINES]
@@ -164,15 +174,15 @@ def engine(request: pytest.FixtureRequest) -> str:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Run the PgBouncer configurations only for the tests marked ``pgbouncer`` (PGBOUNCER_TESTS=all: all);
     with TEST_ENGINES, only the tests that run on a configuration, every one of them."""
-    every_pooled = os.environ.get("PGBOUNCER_TESTS") == "all" or bool(CHOSEN_ENGINES)
+    marked_only = os.environ.get("PGBOUNCER_TESTS") != "all" and not CHOSEN_ENGINES
     keep: list[pytest.Item] = []
     drop: list[pytest.Item] = []
     for item in items:
         callspec = getattr(item, "callspec", None)
         engine = callspec.params.get("engine") if callspec is not None else None
-        unmarked = engine in POOLED_ENGINES and item.get_closest_marker("pgbouncer") is None
+        unmarked = marked_only and engine in POOLED_ENGINES and item.get_closest_marker("pgbouncer") is None
         off_the_matrix = bool(CHOSEN_ENGINES) and engine is None
-        (drop if (unmarked and not every_pooled) or off_the_matrix else keep).append(item)
+        (drop if unmarked or off_the_matrix else keep).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep

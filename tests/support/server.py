@@ -134,7 +134,6 @@ class LiveServer:
         self.cwd = cwd
         self.process: subprocess.Popen[bytes] | None = None
         self._shell: subprocess.Popen[str] | None = None
-        self._shell_env: dict[str, str] = {}
 
     def gunicorn_command(self) -> list[str]:
         return [
@@ -220,12 +219,10 @@ class LiveServer:
         return str(answer["stdout"])
 
     def _django_shell(self) -> subprocess.Popen[str]:
-        """Return this server's shell process, started (again) when the environment changed or it ended."""
-        shell = self._shell
-        if shell is not None and shell.poll() is None and self._shell_env == self.env:
-            return shell
+        """Return this server's shell process, started (again) on first use or when it ended."""
+        if self._shell is not None and self._shell.poll() is None:
+            return self._shell
         self._stop_shell()
-        self._shell_env = dict(self.env)
         self._shell_log = open(self.log_path, "a")  # noqa: SIM115 - closed in _stop_shell()
         self._shell = subprocess.Popen(
             [PYTHON, "-m", "tests.support.django_shell"],
