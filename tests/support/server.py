@@ -157,6 +157,8 @@ class LiveServer:
             "30",
             "--log-level",
             "warning",
+            # As the image does (deploy/gunicorn.conf.py): the app is imported once, before the fork.
+            "--preload",
         ]
 
     def start(self, timeout: float = 30.0) -> LiveServer:
