@@ -105,9 +105,11 @@ class EngineSessionMixin(EngineContract, SessionBase):
 
     # --- hostile keys ------------------------------------------------------------------------
 
+    key_lengths: frozenset[int] = frozenset({32})  # the lengths of the keys this engine makes
+
     def _validate_session_key(self, key: Any) -> bool:
         """Accept only keys of the shape this engine makes; anything else is no session."""
-        return isinstance(key, str) and len(key) == 32 and _KEY_CHARS.issuperset(key)
+        return isinstance(key, str) and len(key) in self.key_lengths and _KEY_CHARS.issuperset(key)
 
 
 class MergingSessionMixin(EngineSessionMixin):

@@ -7,13 +7,14 @@ session never waits on a lock's poll interval, and a worker that dies mid-save l
 
 Every script touches the session's own key only, so a Redis Cluster serves it like one Redis
 (``api_project.redis_layout``). The auth check's two copies (``sessions_api.snapshots``) lie in the
-user's slot, not the session's, and which user that is shows only once the session is read. So each
-process remembers, per session key, the registry entry and user it last saw in it (``_HINTS``), and
-reads the session and those copies in one MGET (on a cluster, a GET and an MGET of the copies'
-slot): a signed-in request costs one round trip (two, one per node, on a cluster). The hint only says
-which copies to fetch: the auth check takes the ids from the session itself and uses the prefetched
-copies only when they are the ones it needs, so a stale or missing hint costs a round trip, never a
-wrong answer.
+user's slot; a signed-in session's key begins with a tag in that same slot (``redis_layout.session_tag``,
+drawn when the key is, at login), so on a cluster too the session and its copies are one MGET on one
+node. Which entry and user the copies are of shows only once the session is read, so each process
+remembers, per session key, the registry entry and user it last saw in it (``_HINTS``): a signed-in
+request costs one round trip. The hint only says which copies to fetch: the auth check takes the ids
+from the session itself and uses the prefetched copies only when they are the ones it needs, so a
+stale or missing hint costs a round trip, never a wrong answer. A key without a tag (made before tags,
+or anonymous) is served as before, with a GET and an MGET on a cluster.
 """
 
 from __future__ import annotations
@@ -24,11 +25,13 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends import cache
-from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS, UpdateError
 from django.core.cache import caches
+from django.utils.crypto import get_random_string
+from redis.crc import key_slot
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from api_project import redis_replicas
+from api_project import redis_layout, redis_replicas
 from api_project.errors import STORE_ERRORS
 from sessions_api import snapshots
 from sessions_api.backends.base import AuthRows, MergingSessionMixin
@@ -57,6 +60,7 @@ def _compare_and_set(client: Any) -> Any:
 class SessionStore(MergingSessionMixin, cache.SessionStore):
     _loaded_raw: bytes | None = None  # the stored bytes as this request loaded them
     prefetched_snapshots: snapshots.Prefetched | None = None  # read with the session, for auth_rows()
+    key_lengths = frozenset({redis_layout.SESSION_KEY_LENGTH, redis_layout.TAGGED_SESSION_KEY_LENGTH})
 
     def __init__(self, session_key: str | None = None) -> None:
         super().__init__(session_key)
@@ -88,15 +92,15 @@ class SessionStore(MergingSessionMixin, cache.SessionStore):
             *snapshots.keys_of(snapshots.ENTRY, entry_id, user_id),
             *snapshots.keys_of(snapshots.USER, user_id, user_id),
         ]
-        if settings.REDIS_CLUSTER:
-            # Two slots, the session's and its user's: a GET, then one MGET of the copies (one slot),
-            # far cheaper on the client than redis-py's cluster pipeline of five GETs.
+        if settings.REDIS_CLUSTER and key_slot(key.encode()) != key_slot(keys[0].encode()):
+            # A key without its user's tag: a GET, then one MGET of the copies (one slot), far
+            # cheaper on the client than redis-py's cluster pipeline of five GETs.
             found = redis.get(key)
             try:
                 copies = redis.mget(keys)
             except STORE_ERRORS:  # the auth check reads the copies (or the database) itself
                 return found
-        else:  # one Redis: one command
+        else:  # one slot, or one Redis: one command
             found, *copies = redis.mget([key, *keys])
         self.prefetched_snapshots = {
             (snapshots.ENTRY, entry_id): (copies[0], copies[1]),
@@ -115,6 +119,30 @@ class SessionStore(MergingSessionMixin, cache.SessionStore):
             if len(_HINTS) >= HINTS_KEPT:
                 _HINTS.clear()
             _HINTS[self._session_key] = (entry_id, str(user_id))
+
+    # --- keys: a signed-in session's begins with its user's tag --------------------------------
+
+    @property
+    def cache_key(self) -> str:
+        return self.cache_key_prefix + redis_layout.tagged_session_name(self._get_or_create_session_key())
+
+    def exists(self, session_key: str) -> bool:
+        return bool(session_key) and self._cache.has_key(self._name_of(session_key))
+
+    def delete(self, session_key: str | None = None) -> None:
+        session_key = session_key or self.session_key
+        if session_key:
+            self._cache.delete(self._name_of(session_key))
+
+    def _name_of(self, session_key: str) -> str:
+        return self.cache_key_prefix + redis_layout.tagged_session_name(session_key)
+
+    def _get_new_session_key(self) -> str:
+        # Drawn when the session is first saved under a new key (after a login's cycle_key, its user
+        # already in it).
+        user_id = getattr(self, "_session_cache", {}).get(SESSION_KEY)
+        key = get_random_string(redis_layout.SESSION_KEY_LENGTH, VALID_KEY_CHARS)
+        return key if user_id is None else redis_layout.session_tag(user_id) + key
 
     def write_if_unchanged(self) -> bool:
         client, redis, key = self._redis_key()

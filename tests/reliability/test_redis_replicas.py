@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 import redis
 
+from api_project.redis_layout import tagged_session_name
 from tests.support.clients import HeaderClient, new_username, register
 from tests.support.proxy import TcpProxy
 from tests.support.server import Databases, LiveServer, service_env
@@ -178,10 +179,10 @@ def test_on_a_cluster_the_wait_goes_to_the_node_that_took_the_write(databases: D
     server = start_service(tmp_path, databases, {"REDIS_CLUSTER": "1", "REDIS_URL": cluster.url}, prefix)
     stopped: RedisNode | None = None
     try:
-        name = new_username("wait")
-        assert register(server.url, name).status_code == 201
         clients = []
-        for _ in range(12):  # sessions spread over the three primaries' slots
+        for _ in range(12):  # sessions of 12 users, spread over the three primaries' slots
+            name = new_username("wait")
+            assert register(server.url, name).status_code == 201
             client = HeaderClient(server.url)
             assert client.login(name).status_code == 200
             assert client.put("/session/data/before", json={"value": 1}).status_code == 201
@@ -199,7 +200,8 @@ def test_on_a_cluster_the_wait_goes_to_the_node_that_took_the_write(databases: D
         owned = {key for key in primary.client().keys(SESSION_KEYS.format(prefix=prefix))}
         outcomes = {True: 0, False: 0}
         for client in clients:
-            on_stopped = f"{prefix}:1:django.contrib.sessions.cache{client.token}" in owned
+            name = tagged_session_name(client.token or "")
+            on_stopped = f"{prefix}:1:django.contrib.sessions.cache{name}" in owned
             response, took = timed(lambda c=client: c.put("/session/data/during", json={"value": 2}))
             assert response.status_code == (503 if on_stopped else 201), (on_stopped, response.text)
             assert took < ANSWER_WITHIN + REDIS_TIMEOUT, took  # one redis-py retry of a cluster read at most

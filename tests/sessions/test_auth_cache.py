@@ -12,8 +12,10 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from redis.cluster import RedisCluster
+from redis.crc import key_slot
 
-from tests.conftest import engine_name, make_client
+from tests.conftest import ENGINES, engine_name, make_client
 from tests.support.clients import PASSWORD, CookieClient, HeaderClient
 from tests.support.server import LiveServer
 from tests.support.services import unique_name
@@ -75,6 +77,41 @@ def test_the_auth_check_reads_its_copies_from_redis_where_the_session_is_not_in_
         assert not kinds & {"entry", "user"}
     else:
         assert {"entry", "user"} <= kinds
+
+
+@pytest.mark.parametrize("engine", [e for e in ENGINES if engine_name(e) == "cache"], indirect=True)
+def test_a_signed_in_cache_session_lies_in_its_users_slot_and_is_read_with_its_copies_in_one_command(
+    server, signed_in
+):
+    warm(signed_in)
+    prefix = server.env["CACHE_KEY_PREFIX"]
+    user_id = signed_in.get("/auth/session").json()["user"]["id"]
+    key = signed_in.credential
+    assert key is not None and len(key) == 36  # its user's tag, then Django's 32 random characters
+    [stored] = [
+        name
+        for name in keys_matching(server.env, f"{prefix}:1:django.contrib.sessions.cache*")
+        if name.endswith(key[4:])
+    ]
+    assert stored.endswith(f"{{{key[:4]}}}{key[4:]}")
+    assert key_slot(stored.encode()) == key_slot(f"{prefix}:snap:{{u:{user_id}}}:user".encode())
+    if server.env.get("REDIS_CLUSTER") == "1":  # one node answers, one MGET, no GET of its own
+        with RedisCluster.from_url(server.env["REDIS_URL"]) as cluster:
+            before = _calls(cluster)
+            for _ in range(20):
+                assert signed_in.get("/auth/session").status_code == 200
+            after = _calls(cluster)
+        assert after["mget"] - before["mget"] >= 20
+        assert after["get"] - before["get"] < 20
+
+
+def _calls(cluster: RedisCluster) -> dict[str, int]:
+    """Return how many GETs and MGETs the cluster's primaries have answered."""
+    stats = cluster.info("commandstats", target_nodes=RedisCluster.PRIMARIES)
+    return {
+        command: sum(node.get(f"cmdstat_{command}", {}).get("calls", 0) for node in stats.values())
+        for command in ("get", "mget")
+    }
 
 
 def test_revoking_a_warm_session_ends_it_on_every_instance(server, other_instance, signed_in, second_device):
