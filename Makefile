@@ -75,11 +75,12 @@ demo: $(STAMP)
 		CSRF_TRUSTED_ORIGINS=http://localhost:$(SPA_PORT) \
 		$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# Two workers (each with servers of its own) for most tests; then the black-box suite again on every
+# Three workers (each with servers of its own; on two cores a third fills the time tests spend waiting
+# on servers and clocks) for most tests; then the black-box suite again on every
 # engine that uses Redis, on a Redis Cluster and a Sentinel group the tests start, and on the
 # PostgreSQL engines behind PgBouncer (one transport: both reach the stores through the same code);
 # then alone the ones that measure time.
-PYTEST_WORKERS ?= 2
+PYTEST_WORKERS ?= 3
 test: $(STAMP) browser-deps pgbouncer-deps
 	PGBOUNCER_TESTS=none $(BIN)/pytest -n $(PYTEST_WORKERS) -m "not serial"
 	TEST_ENGINES=scaled TEST_TRANSPORTS=header \
