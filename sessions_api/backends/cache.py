@@ -124,7 +124,7 @@ class SessionStore(MergingSessionMixin, cache.SessionStore):
 
     @property
     def cache_key(self) -> str:
-        return self.cache_key_prefix + redis_layout.tagged_session_name(self._get_or_create_session_key())
+        return self._name_of(self._get_or_create_session_key())
 
     def exists(self, session_key: str) -> bool:
         return bool(session_key) and self._cache.has_key(self._name_of(session_key))
