@@ -33,7 +33,7 @@ TAG = ["auth"]
 def user_and_session(request: Request) -> dict[str, Any]:
     """Return the signed-in user and the current session, as "who am I" shows them."""
     return {
-        "user": serializers.UserSerializer(request.user).data,
+        "user": serializers.user_data(request.user),
         "session": session_info(request=request._request),
     }
 
@@ -104,7 +104,7 @@ class LoginView(ApiView):
             transport=data["transport"],
         )
         body: dict[str, Any] = {
-            "user": serializers.UserSerializer(user).data,
+            "user": serializers.user_data(user),
             "session": session_info(request=request._request),
             "new_device": bool(request._request.session_entry.new_device),  # type: ignore[attr-defined]
         }
@@ -233,4 +233,4 @@ class RegisterView(ApiView):
         serializer = serializers.RegisterInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = services.user_register(request=request._request, **serializer.validated_data)
-        return Response({"user": serializers.UserSerializer(user).data}, status=status.HTTP_201_CREATED)
+        return Response({"user": serializers.user_data(user)}, status=status.HTTP_201_CREATED)
