@@ -409,7 +409,9 @@ def parse_args() -> argparse.Namespace:
     args = parser.parse_args()
     args.engines = OURS_ENGINES if args.engines == "all" else [e for e in args.engines.split(",") if e]
     args.topologies = [name for name in args.topologies.split(",") if name]
-    args.load = common.Load(connections=args.connections, duration=args.duration, warmup=args.warmup)
+    args.load = common.Load(
+        connections=args.connections, duration=args.duration, warmup=args.warmup, workers=args.workers
+    )
     args.scenarios = {"login"} if args.login else set()
     return args
 

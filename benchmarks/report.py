@@ -29,7 +29,8 @@ def one_line(label: str, result: dict[str, dict[str, Any]]) -> str:
             else ""
         )
         cpu = f" cpu {r['cpu_us']:.0f}us" if r.get("cpu_us") else ""
-        parts.append(f"{name} {r['rps']:.0f}/s p50 {r['p50']:.1f} p99 {r['p99']:.1f}{cpu}{warn}")
+        split = f" split {'/'.join(map(str, r['split']))}" if r.get("split") else ""
+        parts.append(f"{name} {r['rps']:.0f}/s p50 {r['p50']:.1f} p99 {r['p99']:.1f}{cpu}{split}{warn}")
     return f"{label}: " + "; ".join(parts)
 
 

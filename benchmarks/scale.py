@@ -95,7 +95,7 @@ def main() -> None:
         "--users", type=int, default=9_999, help="users besides the measured one (large store)"
     )
     args = parser.parse_args()
-    args.load = common.Load(duration=args.duration)
+    args.load = common.Load(duration=args.duration, workers=args.workers)
     common.ensure_wrk()
     (common.ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
     started = time.monotonic()

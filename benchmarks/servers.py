@@ -24,7 +24,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--duration", default="10s")
     args = parser.parse_args()
-    args.load = common.Load(duration=args.duration)
+    args.load = common.Load(duration=args.duration, workers=args.workers)
     args.scenarios = set()
     common.ensure_wrk()
     bench.prepare_database("sessauth_bench")
