@@ -22,6 +22,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -39,12 +40,12 @@ DATA_KEY = "k"
 THROTTLED_USER = "bench-throttled"
 
 
-def prepare_database(name: str) -> None:
-    """Create a fresh database, migrate it, and add the benchmark users."""
+def prepare_database(name: str, root: Path = common.ROOT) -> None:
+    """Create a fresh database, migrate it by the code in ``root``, and add the benchmark users."""
     common.pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     common.pg_admin(f'CREATE DATABASE "{name}"')
     env = common.service_env("db", name, "benchprep")
-    common.manage(env, "migrate", "--noinput", "-v0")
+    common.manage(env, "migrate", "--noinput", "-v0", root=root)
     common.manage(
         env,
         "shell",
@@ -53,7 +54,34 @@ def prepare_database(name: str) -> None:
         "U = get_user_model()\n"
         f"U.objects.create_user({common.USERNAME!r}, password={common.PASSWORD!r})\n"
         f"U.objects.create_user({THROTTLED_USER!r}, password={common.PASSWORD!r})\n",
+        root=root,
     )
+
+
+@dataclass
+class Base:
+    """An earlier commit of the service, run beside the working tree in the same rounds."""
+
+    label: str  # "ours@<short sha>"
+    root: Path  # its worktree, under var/
+    database: str
+
+
+def prepare_base(commit: str) -> Base:
+    """Check the commit out in a worktree of its own (kept for the next run) and give it a database.
+
+    It runs in this venv: a commit that needs other packages than the working tree's cannot be compared.
+    """
+    sha = subprocess.run(
+        ["git", "rev-parse", "--verify", f"{commit}^{{commit}}"],
+        cwd=common.ROOT, capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    root = common.ROOT / "var" / "bench-base" / sha[:12]
+    if not root.exists():
+        subprocess.run(["git", "worktree", "add", "--detach", str(root), sha], cwd=common.ROOT, check=True)
+    base = Base(f"ours@{sha[:8]}", root, f"sessauth_bench_{sha[:8]}")
+    prepare_database(base.database, root)
+    return base
 
 
 HASH_LOOP = (
@@ -107,12 +135,13 @@ def run_ours(
     database: str,
     redis_env: dict[str, str] | None = None,
     scenarios: tuple[str, ...] = ("whoami", "data-get", "put", "sessions"),
+    root: Path = common.ROOT,
 ) -> dict[str, dict[str, Any]]:
     prefix = f"bench{int(time.time())}"
     env = common.service_env(engine, database, prefix, **(redis_env or {}))
     command = common.server_command(args.server, args.workers)
     results: dict[str, dict[str, Any]] = {}
-    with common.Server(command, env, common.ROOT, probe="/api/v1/health") as server:
+    with common.Server(command, env, root, probe="/api/v1/health") as server:
         port, base = server.port, f"http://127.0.0.1:{server.port}"
         headers = common.login_ours(port)
         # The list then holds this one session, in every run: each login flood leaves hundreds behind.
@@ -241,12 +270,13 @@ def main() -> None:
     stock = args.stock and ensure_stock(args)
     database = "sessauth_bench"
     prepare_database(database)
+    base = prepare_base(args.base) if args.base else None
     runs: dict[str, list[dict[str, dict[str, Any]]]] = {}
     started = datetime.now(UTC)
     loads = [common.load_average()]
     with ExitStack() as stack:
         redis_envs = {name: stack.enter_context(topology(name)) for name in args.topologies}
-        _rounds(args, stock, database, redis_envs, runs, loads)
+        _rounds(args, stock, database, redis_envs, runs, loads, base)
     if "login" in args.scenarios:
         _login_rounds(args, stock, database, runs, loads)
     results = {
@@ -258,6 +288,7 @@ def main() -> None:
         "load": vars(args.load),
         "repeat": args.repeat,
         "load_averages": loads,
+        "base": base.label if base else "",
         "one_hash_ms": one_hash_ms(common.service_env("db", database, "benchprep")),
         "medians": {label: median_of(rounds) for label, rounds in runs.items()},
         "rounds": runs,
@@ -283,6 +314,7 @@ def _rounds(
     redis_envs: dict[str, dict[str, str]],
     runs: dict[str, list[dict[str, dict[str, Any]]]],
     loads: list[str],
+    base: Base | None = None,
 ) -> None:
     for round_number in range(1, args.repeat + 1):
         print(f"round {round_number}/{args.repeat} (load average {common.load_average()})", flush=True)
@@ -294,6 +326,13 @@ def _rounds(
             plan.append(("stock db CONN_MAX_AGE=0", lambda: run_stock("db", args, conn_max_age=0)))
         for engine in args.engines:
             plan.append((f"ours {engine}", lambda e=engine: run_ours(e, args, database)))
+            if base is not None:
+                plan.append(
+                    (
+                        f"{base.label} {engine}",
+                        lambda e=engine, b=base: run_ours(e, args, b.database, root=b.root),
+                    )
+                )
         for name, redis_env in redis_envs.items():  # against "ours cache" on one Redis, in the same round
             if "cache" not in args.engines:
                 plan.append(
@@ -394,6 +433,12 @@ def parse_args() -> argparse.Namespace:
         "--topologies",
         default="cluster",
         help="Redis topologies to run cache's who am I and PUT on beside one Redis ('' for none)",
+    )
+    parser.add_argument(
+        "--base",
+        default="",
+        help="a commit whose service runs beside the working tree's in the same rounds (its own worktree "
+        "under var/ and database), to show what a change did against stock and the raw app alike",
     )
     parser.add_argument("--no-stock", dest="stock", action="store_false", help="skip the stock baseline")
     parser.add_argument("--no-login", dest="login", action="store_false", help="skip the login scenarios")

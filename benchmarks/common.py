@@ -78,9 +78,9 @@ def service_env(engine: str, database: str, prefix: str, **extra: str) -> dict[s
     return env
 
 
-def manage(env: dict[str, str], *args: str) -> str:
+def manage(env: dict[str, str], *args: str, root: Path = ROOT) -> str:
     done = subprocess.run(
-        [str(VENV_BIN / "python"), "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
+        [str(VENV_BIN / "python"), "manage.py", *args], cwd=root, env=env, capture_output=True, text=True
     )
     if done.returncode:
         raise RuntimeError(f"manage.py {' '.join(args)} failed: {done.stderr[-2000:]}")
