@@ -263,9 +263,9 @@ def wrk(
     wrk's connections split between the server's processes.
 
     wrk opens its connections all at once, and the workers race to accept them: now and then one worker
-    takes nearly all of them and the other idles, which halves the throughput of any app (the raw one
-    went from 8,500 to 3,400 req/s so) and moves its CPU per request. A timed run whose split leaves a
-    worker under half its share is run again, up to ``SPLIT_TRIES`` times; the split is reported.
+    takes nearly all of them and the other idles, which halves the throughput of any app and moves its
+    CPU per request. A timed run whose split leaves a worker under half its share is run again, up to
+    ``SPLIT_TRIES`` times; the split is reported.
     """
     args = [
         "-t",
