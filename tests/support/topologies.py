@@ -15,6 +15,7 @@ import redis
 from redis.cluster import RedisCluster
 from redis.sentinel import Sentinel
 
+from api_project import redis_layout
 from tests.support.services import free_port, port_open
 from tests.support.stores import missing_tool, wait_until
 
@@ -110,8 +111,12 @@ class RedisClusterNodes:
         return self
 
     def healthy(self) -> bool:
-        """Tell whether every live node sees the cluster ok and every replica is in sync."""
-        replicas = 0
+        """Tell whether every live node sees the cluster ok and every replica is in sync.
+
+        In sync as the service needs it: a replica can report its link up while a write to its primary
+        still gets no acknowledgement from it, and the service answers 503 under ``REDIS_MIN_REPLICAS``.
+        """
+        replicas, whole = 0, len(self.live()) == 6
         for node in self.live():
             client = node.client()
             try:
@@ -124,7 +129,9 @@ class RedisClusterNodes:
                 if info.get("master_link_status") != "up":
                     return False
                 replicas += 1
-        return replicas >= 3 or len(self.live()) < 6
+            elif whole and not _replica_acknowledges(client):
+                return False
+        return replicas >= 3 or not whole
 
     def whole(self) -> bool:
         """Tell whether the cluster is healthy with three primaries again (after a failover's election)."""
@@ -142,6 +149,16 @@ class RedisClusterNodes:
     def stop(self) -> None:
         for node in self.nodes:
             node.kill()
+
+
+def _replica_acknowledges(primary: redis.Redis) -> bool:
+    """Tell whether a write to this cluster primary is acknowledged by a replica (SET, then WAIT)."""
+    mine = next(node for node in primary.cluster("nodes").values() if "myself" in node["flags"])  # type: ignore[union-attr]
+    key = "{" + redis_layout.slot_tag(int(mine["slots"][0][0])) + "}replicated"
+    pipe = primary.pipeline(transaction=False)  # one connection: WAIT counts that connection's writes
+    pipe.set(key, "1", ex=60)
+    pipe.wait(1, 200)
+    return pipe.execute()[1] >= 1
 
 
 class SentinelGroup:
