@@ -25,7 +25,7 @@ from tests.support.proxy import TcpProxy
 from tests.support.server import Databases, LiveServer, service_env
 from tests.support.services import require_postgres, unique_name
 from tests.support.stores import wait_until
-from tests.support.topologies import RedisClusterNodes, RedisNode
+from tests.support.topologies import RedisClusterNodes, RedisNode, replica_acknowledges
 
 pytestmark = pytest.mark.serial  # bounds a request's time: not beside a busy neighbour
 
@@ -56,6 +56,9 @@ class Pair:
         self.link = TcpProxy(self.primary.port).start()
         self.replica = RedisNode(root, [*quick, f"replicaof 127.0.0.1 {self.link.port}"]).start()
         wait_until(self.linked, 20, "the replica's sync through the proxy")
+        wait_until(
+            lambda: replica_acknowledges(self.primary.client()), 20, "writes acknowledged by the replica"
+        )
 
     def linked(self) -> bool:
         try:

@@ -113,8 +113,7 @@ class RedisClusterNodes:
     def healthy(self) -> bool:
         """Tell whether every live node sees the cluster ok and every replica is in sync.
 
-        In sync as the service needs it: a replica can report its link up while a write to its primary
-        still gets no acknowledgement from it, and the service answers 503 under ``REDIS_MIN_REPLICAS``.
+        In sync as the service needs it: each primary's writes acknowledged (``replica_acknowledges``).
         """
         replicas, whole = 0, len(self.live()) == 6
         for node in self.live():
@@ -129,7 +128,7 @@ class RedisClusterNodes:
                 if info.get("master_link_status") != "up":
                     return False
                 replicas += 1
-            elif whole and not _replica_acknowledges(client):
+            elif whole and not _cluster_replica_acknowledges(client):
                 return False
         return replicas >= 3 or not whole
 
@@ -151,14 +150,27 @@ class RedisClusterNodes:
             node.kill()
 
 
-def _replica_acknowledges(primary: redis.Redis) -> bool:
-    """Tell whether a write to this cluster primary is acknowledged by a replica (SET, then WAIT)."""
-    mine = next(node for node in primary.cluster("nodes").values() if "myself" in node["flags"])  # type: ignore[union-attr]
-    key = "{" + redis_layout.slot_tag(int(mine["slots"][0][0])) + "}replicated"
+def replica_acknowledges(primary: redis.Redis, key: str = "replicated") -> bool:
+    """Tell whether a write to this primary is acknowledged by a replica (SET, then WAIT).
+
+    A replica can report its link up while a write to its primary still gets no acknowledgement from
+    it; a service under ``REDIS_MIN_REPLICAS`` would answer that write 503. Fixtures wait for this.
+    """
     pipe = primary.pipeline(transaction=False)  # one connection: WAIT counts that connection's writes
     pipe.set(key, "1", ex=60)
     pipe.wait(1, 200)
-    return pipe.execute()[1] >= 1
+    try:
+        return pipe.execute()[1] >= 1
+    except redis.RedisError:
+        return False
+
+
+def _cluster_replica_acknowledges(primary: redis.Redis) -> bool:
+    """``replica_acknowledges`` for a cluster primary: the key lies in its own slots."""
+    mine = next(node for node in primary.cluster("nodes").values() if "myself" in node["flags"])  # type: ignore[union-attr]
+    return replica_acknowledges(
+        primary, "{" + redis_layout.slot_tag(int(mine["slots"][0][0])) + "}replicated"
+    )
 
 
 class SentinelGroup:
@@ -196,9 +208,10 @@ class SentinelGroup:
             if not replicas or not isinstance(others, list) or len(others) < 2:
                 return False
         try:
-            return self.replica.client().info("replication").get("master_link_status") == "up"
+            linked = self.replica.client().info("replication").get("master_link_status") == "up"
         except redis.RedisError:
             return False
+        return linked and replica_acknowledges(self.primary.client())
 
     def master_port(self) -> int | None:
         """Return the port the sentinels name as the primary now (None while they cannot say)."""
