@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -282,7 +283,7 @@ def wrk(
     env = {**os.environ, "WRK_METHOD": method, "WRK_BODY": body}
     if load.warmup not in ("", "0"):
         subprocess.run(["wrk", *args, "-d", load.warmup, url], env=env, capture_output=True, check=True)
-    port = int(url.split("://", 1)[1].split("/", 1)[0].rsplit(":", 1)[1])
+    port = urlsplit(url).port or 80
     for _ in range(SPLIT_TRIES):
         result = _timed_wrk([*args, "-d", load.duration, url], env, port)
         if (

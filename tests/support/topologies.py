@@ -115,7 +115,7 @@ class RedisClusterNodes:
 
         In sync as the service needs it: each primary's writes acknowledged (``replica_acknowledges``).
         """
-        replicas, whole = 0, len(self.live()) == 6
+        replicas, all_six = 0, len(self.live()) == 6
         for node in self.live():
             client = node.client()
             try:
@@ -128,9 +128,9 @@ class RedisClusterNodes:
                 if info.get("master_link_status") != "up":
                     return False
                 replicas += 1
-            elif whole and not _cluster_replica_acknowledges(client):
+            elif all_six and not _cluster_replica_acknowledges(client):
                 return False
-        return replicas >= 3 or not whole
+        return replicas >= 3 or not all_six
 
     def whole(self) -> bool:
         """Tell whether the cluster is healthy with three primaries again (after a failover's election)."""
@@ -167,7 +167,11 @@ def replica_acknowledges(primary: redis.Redis, key: str = "replicated") -> bool:
 
 def _cluster_replica_acknowledges(primary: redis.Redis) -> bool:
     """``replica_acknowledges`` for a cluster primary: the key lies in its own slots."""
-    mine = next(node for node in primary.cluster("nodes").values() if "myself" in node["flags"])  # type: ignore[union-attr]
+    try:
+        nodes = primary.cluster("nodes").values()  # type: ignore[union-attr]
+    except redis.RedisError:  # a node answering oddly mid-election
+        return False
+    mine = next(node for node in nodes if "myself" in node["flags"])
     return replica_acknowledges(
         primary, "{" + redis_layout.slot_tag(int(mine["slots"][0][0])) + "}replicated"
     )
